@@ -1,0 +1,62 @@
+# Every routine command. CI and people use the same targets.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Re-install only when the lock or the project metadata changes.
+STAMP := $(VENV)/.installed
+TORCH := torch==2.13.0
+# The demo's logical date: it processes the business day before it.
+DEMO_DATE ?= 2026-11-22
+
+.DEFAULT_GOAL := help
+.PHONY: help setup demo test test-fast lint format lock bench mlflow-ui db-start db-stop clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements/lock.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	@# torch first: this machine's CPU wheel; otherwise pip would pull the CUDA build.
+	$(BIN)/python -m pip install --quiet "$(TORCH)"
+	$(BIN)/python -m pip install --quiet -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $@
+
+setup: $(STAMP) ## Create .venv and install the locked dependencies (skipped when current)
+
+demo: setup ## Run one nightly pass through Airflow on the embedded PostgreSQL
+	$(BIN)/nightshift run --date $(DEMO_DATE)
+
+test: setup ## Run the whole test suite (what CI runs)
+	$(BIN)/pytest
+
+test-fast: setup ## Tests without the slow tier
+	$(BIN)/pytest -m "not slow"
+
+lint: setup ## ruff + mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: setup ## Apply ruff's formatting and fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+lock: setup ## Re-resolve requirements/lock.txt from pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --extra dev --no-emit-index-url \
+		--no-emit-find-links -o requirements/lock.txt pyproject.toml
+
+mlflow-ui: setup ## Open the MLflow UI on the configured tracking store (http://127.0.0.1:5000)
+	$(BIN)/mlflow ui --backend-store-uri "$$($(BIN)/python -c 'from pipelines.settings import get_settings; print(get_settings().tracking_uri)')" --host 127.0.0.1 --port 5000
+
+db-start: setup ## Start the embedded PostgreSQL
+	$(BIN)/nightshift db start
+
+db-stop: setup ## Stop the embedded PostgreSQL
+	$(BIN)/nightshift db stop
+
+clean: ## Stop the embedded database and delete local state (.nightshift) — not the venv
+	-$(BIN)/nightshift db stop
+	rm -rf .nightshift

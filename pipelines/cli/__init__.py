@@ -1,0 +1,31 @@
+"""The ``nightshift`` command line. Heavy libraries are imported inside commands, not here,
+so ``nightshift --help`` answers instantly."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from pipelines.cli import db, run, settings_cmd
+from pipelines.errors import NightshiftError
+
+app = typer.Typer(
+    name="nightshift",
+    help="Nightly forecasting and planning for the chain: run the pipeline, manage its database.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(db.app, name="db")
+app.command("run")(run.run)
+app.command("settings")(settings_cmd.show)
+
+
+def main() -> None:
+    """Console entry point: user-facing errors become one line on stderr and exit code 2."""
+    try:
+        app()
+    except NightshiftError as error:
+        typer.secho(f"nightshift: error: {error}", err=True, fg=typer.colors.RED)
+        sys.exit(2)

@@ -1,0 +1,45 @@
+"""Schema migrations through Alembic (scripts in ``pipelines/migrations``)."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from pipelines.paths import MIGRATIONS_DIR
+
+# Any fixed number: serialises concurrent upgrades (e.g. two backfill runs starting together).
+MIGRATION_LOCK_KEY = 0x6E69676874
+
+
+def _config(engine: Engine | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision``; a no-op when it is already there."""
+    command.upgrade(_config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    command.downgrade(_config(engine), revision)
+
+
+def ensure_current(engine: Engine) -> None:
+    """Upgrade only when behind: the cheap check keeps every task's start-up fast."""
+    if current_revision(engine) != head_revision():
+        upgrade(engine)

@@ -1,0 +1,1 @@
+"""Reference data: the business calendar and the store catalogue."""

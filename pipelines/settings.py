@@ -1,0 +1,122 @@
+"""The one settings object. Every knob is an environment variable prefixed ``NIGHTSHIFT_``.
+
+``get_settings()`` reads the environment (and an optional ``.env`` file) once per process and
+returns a frozen object; code receives it as an argument rather than reading ``os.environ``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from pipelines.errors import ConfigError
+
+ENV_PREFIX = "NIGHTSHIFT_"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; see the settings table in README.md."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", frozen=True
+    )
+
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the warehouse database. Unset: an embedded PostgreSQL "
+        "(pgserver) under the data dir is started on demand and reused.",
+    )
+    airflow_database: str = Field(
+        default="airflow",
+        description="Name of the database, on the same server, that holds Airflow's metadata.",
+    )
+    data_dir: Path = Field(
+        default=Path(".nightshift"),
+        description="Local state: embedded PostgreSQL, MLflow store, Airflow home, reports.",
+    )
+    mlflow_tracking_uri: str | None = Field(
+        default=None,
+        description="MLflow tracking URI. Unset: a SQLite store under <data_dir>/mlflow.",
+    )
+    smtp_host: str = Field(default="localhost", description="SMTP server for reports and alerts.")
+    smtp_port: int = Field(default=1025, ge=1, le=65535, description="SMTP port.")
+    smtp_user: str | None = Field(default=None, description="SMTP login (optional).")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password (optional).")
+    smtp_tls: bool = Field(default=False, description="Use STARTTLS when talking to SMTP.")
+    smtp_sender: str = Field(
+        default="nightshift@localhost", description="From: address of every email sent."
+    )
+    timezone: str = Field(
+        default="America/Lima",
+        description="Business timezone: schedule, business dates and local times.",
+    )
+    country: str = Field(
+        default="PE", description="ISO country code for public holidays (the `holidays` package)."
+    )
+    alert_email: str | None = Field(
+        default=None, description="Data engineers' address for failure alerts (optional)."
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"{value!r} is not an IANA timezone name (e.g. America/Lima)"
+            ) from None
+        return value
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute_data_dir(cls, value: Path) -> Path:
+        # Airflow task processes may run from another working directory; pin the path now.
+        return value.expanduser().resolve()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def pgdata_dir(self) -> Path:
+        return self.data_dir / "pgdata"
+
+    @property
+    def airflow_home(self) -> Path:
+        return self.data_dir / "airflow"
+
+    @property
+    def mlflow_dir(self) -> Path:
+        return self.data_dir / "mlflow"
+
+    @property
+    def tracking_uri(self) -> str:
+        return self.mlflow_tracking_uri or f"sqlite:///{self.mlflow_dir / 'mlflow.db'}"
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        return self.database_url is None
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """Turn pydantic's multi-line report into one line naming the environment variables."""
+    parts = []
+    for item in error.errors():
+        field = ".".join(str(p) for p in item["loc"]) or "?"
+        message = item["msg"].removeprefix("Value error, ")
+        parts.append(f"{ENV_PREFIX}{field.upper()}: {message}")
+    return "invalid setting " + "; ".join(parts)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings for this process, read once. Raises ConfigError with a one-line message."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise ConfigError(describe_validation_error(error)) from None

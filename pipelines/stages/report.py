@@ -1,0 +1,28 @@
+"""Report: what the night produced, written where people look for it.
+
+Today that is a JSON summary per business date under ``<data_dir>/reports``; the managers'
+staffing emails are added on top of it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pipelines.settings import Settings
+from pipelines.window import RunWindow
+
+
+def write_run_summary(
+    settings: Settings, window: RunWindow, results: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    folder = settings.data_dir / "reports" / window.business_date.isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    path: Path = folder / "run-summary.json"
+    summary = {"window": window.to_ref(), "stages": results}
+    # Write then rename, so a reader never sees a half-written file.
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(summary, indent=2, sort_keys=True, default=str), encoding="utf-8")
+    tmp.replace(path)
+    return {"summary_path": str(path)}

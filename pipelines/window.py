@@ -1,0 +1,65 @@
+"""The run window: which business date a DAG run processes, derived from its data interval.
+
+The nightly DAG runs at 02:00 business time and its data interval is the 24 hours before that.
+The business date is the local calendar date on which the interval starts: the run scheduled for
+2026-11-22 02:00 (its logical date) covers 2026-11-21 02:00 -> 2026-11-22 02:00 and processes
+business date 2026-11-21. Everything downstream is keyed on this, never on the wall clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class RunWindow:
+    logical_date: date
+    business_date: date
+    interval_start: datetime
+    interval_end: datetime
+    dag_run_id: str
+
+    @classmethod
+    def from_interval(
+        cls,
+        interval_start: datetime,
+        interval_end: datetime,
+        logical_date: datetime | None,
+        dag_run_id: str,
+        tz: ZoneInfo,
+    ) -> RunWindow:
+        if interval_start.tzinfo is None or interval_end.tzinfo is None:
+            raise ValueError("data interval bounds must be timezone-aware")
+        if interval_end <= interval_start:
+            raise ValueError(f"empty data interval {interval_start} -> {interval_end}")
+        logical = (logical_date or interval_end).astimezone(tz).date()
+        return cls(
+            logical_date=logical,
+            business_date=interval_start.astimezone(tz).date(),
+            interval_start=interval_start,
+            interval_end=interval_end,
+            dag_run_id=dag_run_id,
+        )
+
+    def to_ref(self) -> dict[str, str]:
+        """A JSON-friendly reference, small enough for XCom."""
+        return {
+            "logical_date": self.logical_date.isoformat(),
+            "business_date": self.business_date.isoformat(),
+            "interval_start": self.interval_start.isoformat(),
+            "interval_end": self.interval_end.isoformat(),
+            "dag_run_id": self.dag_run_id,
+        }
+
+    @classmethod
+    def from_ref(cls, ref: dict[str, Any]) -> RunWindow:
+        return cls(
+            logical_date=date.fromisoformat(ref["logical_date"]),
+            business_date=date.fromisoformat(ref["business_date"]),
+            interval_start=datetime.fromisoformat(ref["interval_start"]),
+            interval_end=datetime.fromisoformat(ref["interval_end"]),
+            dag_run_id=ref["dag_run_id"],
+        )
