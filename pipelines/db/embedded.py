@@ -7,6 +7,7 @@ unix socket, never on a TCP port.
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import warnings
@@ -35,6 +36,8 @@ def _pgserver():  # type: ignore[no-untyped-def]
         import pgserver
         import pgserver.utils
 
+    # Its INFO lines (one per command, and at interpreter exit) drown the pipeline's own logs.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
     return pgserver
 
 

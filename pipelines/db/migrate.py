@@ -21,8 +21,12 @@ def _config(engine: Engine | None = None) -> Config:
     return config
 
 
+def script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_config())
+
+
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    return script_directory().get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:

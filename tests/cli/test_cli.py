@@ -1,0 +1,106 @@
+"""The command line as users run it: a real process, real database, real Airflow."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipelines.cli import app
+
+NIGHTSHIFT = str(Path(sys.executable).parent / "nightshift")
+
+
+def _nightshift(*args: str, env: dict[str, str] | None = None, timeout: int = 300):
+    return subprocess.run(
+        [NIGHTSHIFT, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def _commands(group, prefix=()):  # type: ignore[no-untyped-def]
+    import typer.main
+
+    click_group = typer.main.get_command(group)
+    yield prefix
+    for name, command in getattr(click_group, "commands", {}).items():
+        yield (*prefix, name)
+        for sub in getattr(command, "commands", {}):
+            yield (*prefix, name, sub)
+
+
+@pytest.mark.parametrize("command", sorted(set(_commands(app))))
+def test_every_command_has_help(command: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(app, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage" in result.output
+
+
+@pytest.mark.parametrize(
+    ("env", "needle"),
+    [
+        ({"NIGHTSHIFT_TIMEZONE": "Mars/Olympus"}, "NIGHTSHIFT_TIMEZONE"),
+        (
+            {"NIGHTSHIFT_DATABASE_URL": "postgresql+psycopg2://x:secret@127.0.0.1:9/nightshift"},
+            "cannot connect to PostgreSQL at postgresql+psycopg2://x:***@127.0.0.1:9/nightshift",
+        ),
+    ],
+)
+def test_bad_settings_fail_fast_with_one_line(env: dict[str, str], needle: str) -> None:
+    result = _nightshift("run", "--date", "2026-11-22", env=env, timeout=60)
+    assert result.returncode == 2
+    assert needle in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_db_status_and_url_name_the_embedded_server(engine) -> None:  # type: ignore[no-untyped-def]
+    status = _nightshift("db", "status")
+    assert status.returncode == 0, status.stderr
+    assert "running" in status.stdout and "up to date" in status.stdout
+    url = _nightshift("db", "url")
+    assert url.stdout.startswith("postgresql+psycopg2://postgres@/nightshift?host=")
+
+
+@pytest.mark.slow
+def test_run_twice_records_one_row_per_logical_date(settings) -> None:  # type: ignore[no-untyped-def]
+    first = _nightshift("run", "--date", "2026-11-22", "--quiet")
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert "business date 2026-11-21  ->  success" in first.stdout
+    for task in ("open_run", "ingest", "validate", "train", "plan", "report", "close_run"):
+        assert f"  {task}" in first.stdout
+
+    second = _nightshift("run", "--date", "2026-11-22", "--quiet")
+    assert second.returncode == 0, second.stderr[-3000:]
+
+    query = _nightshift(
+        "db",
+        "psql",
+        "-At",
+        "-c",
+        "select business_date, status, attempts, counts->>'train.mlflow_run_id'"
+        " from ops.pipeline_runs where logical_date = '2026-11-22'",
+    )
+    assert query.returncode == 0, query.stderr
+    rows = query.stdout.strip().splitlines()
+    assert len(rows) == 1
+    business_date, status, attempts, mlflow_run_id = rows[0].split("|")
+    assert (business_date, status, attempts) == ("2026-11-21", "success", "2")
+
+    import mlflow
+
+    mlflow.set_tracking_uri(settings.tracking_uri)
+    run = mlflow.get_run(mlflow_run_id)
+    assert run.data.tags["nightshift.business_date"] == "2026-11-21"
+    assert run.data.params["train_window_end"] == "2026-11-21"
+
+    summary = settings.data_dir / "reports" / "2026-11-21" / "run-summary.json"
+    assert json.loads(summary.read_text())["window"]["logical_date"] == "2026-11-22"

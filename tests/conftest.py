@@ -1,0 +1,68 @@
+"""Test session set-up: a private data dir with its own embedded PostgreSQL.
+
+The environment is fixed before any project or Airflow module reads it, so the suite never
+touches a developer's ``.nightshift`` and Airflow's metadata goes to the embedded server.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Short path under /tmp: PostgreSQL's unix socket path must stay under ~100 characters.
+_BASE = Path(tempfile.mkdtemp(prefix="nstest-"))
+for _key in [k for k in os.environ if k.startswith(("NIGHTSHIFT_", "AIRFLOW"))]:
+    del os.environ[_key]
+os.environ["NIGHTSHIFT_DATA_DIR"] = str(_BASE / "data")
+os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
+
+from sqlalchemy import Engine, create_engine, text  # noqa: E402
+
+from pipelines.db import embedded  # noqa: E402
+from pipelines.db.engine import ensure_database, warehouse_url  # noqa: E402
+from pipelines.orchestration.airflow_env import apply_airflow_environment  # noqa: E402
+from pipelines.settings import Settings, get_settings  # noqa: E402
+from pipelines.warehouse import warehouse  # noqa: E402
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Starts the embedded server and exports AIRFLOW_HOME / the metadata URL for this process.
+    apply_airflow_environment(get_settings())
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    embedded.stop(get_settings().pgdata_dir)
+    shutil.rmtree(_BASE, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return get_settings()
+
+
+@pytest.fixture(scope="session")
+def engine(settings: Settings) -> Engine:
+    """The warehouse engine, schema migrated to head."""
+    return warehouse(settings)
+
+
+@pytest.fixture
+def fresh_engine(settings: Settings) -> Iterator[Engine]:
+    """A brand-new, empty database on the same server, dropped afterwards."""
+    url = warehouse_url(settings).set(database=f"fresh_{uuid.uuid4().hex[:10]}")
+    ensure_database(url)
+    fresh = create_engine(url)
+    try:
+        yield fresh
+    finally:
+        fresh.dispose()
+        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'drop database "{url.database}" with (force)'))
+        admin.dispose()
