@@ -1,0 +1,28 @@
+# The nightshift image: Airflow 3 + the pipelines package + models, on the locked dependencies.
+# Used by every Airflow service and by the MLflow server in docker-compose.yml.
+FROM python:3.11-slim-bookworm
+
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    AIRFLOW_HOME=/opt/airflow \
+    HF_HUB_OFFLINE=1 \
+    MLFLOW_DISABLE_TELEMETRY=true
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends curl libpq5 \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --create-home --uid 50000 --home-dir /opt/airflow airflow \
+    && mkdir -p /var/lib/nightshift && chown airflow /var/lib/nightshift
+
+WORKDIR /opt/nightshift
+# Dependencies first, so code changes do not reinstall them. The lock pins torch's CPU build;
+# the PyTorch CPU index serves it without the CUDA wheels (GPU workers: see README, "Scale").
+COPY requirements/lock.txt requirements/lock.txt
+RUN pip install --extra-index-url https://download.pytorch.org/whl/cpu -r requirements/lock.txt
+
+COPY . .
+RUN pip install --no-deps -e . && chown -R airflow /opt/nightshift
+
+USER airflow

@@ -1,0 +1,91 @@
+"""The production stack, checked statically (no Docker engine runs here)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import make_url
+
+from pipelines.paths import REPO_ROOT
+from pipelines.settings import ENV_PREFIX, Settings
+
+AIRFLOW_SERVICES = {
+    "airflow-apiserver",
+    "airflow-scheduler",
+    "airflow-dag-processor",
+    "airflow-triggerer",
+}
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    return yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
+
+
+def _env(service: dict[str, Any]) -> dict[str, str]:
+    # Compose interpolates ${VAR:-default} / ${VAR:?message}; a placeholder is enough here.
+    return {
+        key: re.sub(r"\$\{[^}]+\}", "placeholder", str(value))
+        for key, value in (service.get("environment") or {}).items()
+    }
+
+
+def test_services_of_the_production_stack(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    assert AIRFLOW_SERVICES | {"postgres", "mlflow", "mailpit", "airflow-init"} <= set(services)
+    assert services["postgres"]["image"].startswith("postgres:16")
+    for name in AIRFLOW_SERVICES | {"airflow-init", "mlflow"}:
+        assert services[name]["build"] == ".", f"{name} must run the project's image"
+
+
+def test_long_running_services_have_healthchecks(compose: dict[str, Any]) -> None:
+    for name, service in compose["services"].items():
+        if name != "airflow-init":
+            assert service.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
+
+
+def test_airflow_waits_for_a_healthy_database_and_migrations(compose: dict[str, Any]) -> None:
+    for name in AIRFLOW_SERVICES:
+        depends = compose["services"][name]["depends_on"]
+        assert depends["postgres"]["condition"] == "service_healthy"
+        assert depends["airflow-init"]["condition"] == "service_completed_successfully"
+        env = _env(compose["services"][name])
+        assert env["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"
+
+
+def test_nightshift_variables_are_real_settings_pointing_at_real_services(
+    compose: dict[str, Any],
+) -> None:
+    services = compose["services"]
+    fields = {f"{ENV_PREFIX}{name.upper()}" for name in Settings.model_fields}
+    for name in AIRFLOW_SERVICES:
+        env = _env(services[name])
+        ours = {k for k in env if k.startswith(ENV_PREFIX)}
+        assert ours <= fields, f"unknown settings in {name}: {ours - fields}"
+        assert {"NIGHTSHIFT_DATABASE_URL", "NIGHTSHIFT_MLFLOW_TRACKING_URI"} <= ours
+        assert make_url(env["NIGHTSHIFT_DATABASE_URL"]).host in services
+        assert make_url(env["NIGHTSHIFT_DATABASE_URL"]).database == "nightshift"
+        assert env["NIGHTSHIFT_MLFLOW_TRACKING_URI"] == "http://mlflow:5000"
+        assert env["NIGHTSHIFT_SMTP_HOST"] in services
+        metadata = make_url(env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"])
+        assert metadata.host in services
+        assert metadata.database == env["NIGHTSHIFT_AIRFLOW_DATABASE"]
+        # The values must also be valid for the settings object itself.
+        Settings(**{k.removeprefix(ENV_PREFIX).lower(): v for k, v in env.items() if k in ours})
+
+
+def test_databases_for_airflow_and_mlflow_are_created(compose: dict[str, Any]) -> None:
+    init_sql = (REPO_ROOT / "docker" / "postgres-init.sql").read_text().lower()
+    assert "create database airflow" in init_sql and "create database mlflow" in init_sql
+    mlflow_cmd = " ".join(compose["services"]["mlflow"]["command"])
+    assert "@postgres:5432/mlflow" in mlflow_cmd and "--artifacts-destination" in mlflow_cmd
+    assert any("mlartifacts" in v for v in compose["services"]["mlflow"]["volumes"])
+
+
+def test_image_installs_the_lock_and_the_project() -> None:
+    dockerfile = (REPO_ROOT / "Dockerfile").read_text()
+    assert "-r requirements/lock.txt" in dockerfile
+    assert "pip install --no-deps -e ." in dockerfile
