@@ -57,9 +57,6 @@ class Settings(BaseSettings):
     country: str = Field(
         default="PE", description="ISO country code for public holidays (the `holidays` package)."
     )
-    alert_email: str | None = Field(
-        default=None, description="Data engineers' address for failure alerts (optional)."
-    )
 
     @field_validator("timezone")
     @classmethod

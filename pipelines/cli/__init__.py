@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from pipelines.cli import db, run, settings_cmd
+from pipelines.cli import airflow_cmd, db, run, settings_cmd
 from pipelines.errors import NightshiftError
 
 app = typer.Typer(
@@ -20,6 +20,15 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.command("run")(run.run)
 app.command("settings")(settings_cmd.show)
+app.command(
+    "airflow",
+    # Everything after the first argument is Airflow's, including its own --help.
+    context_settings={
+        "allow_extra_args": True,
+        "ignore_unknown_options": True,
+        "allow_interspersed_args": False,
+    },
+)(airflow_cmd.airflow)
 
 
 def main() -> None:
