@@ -1,4 +1,4 @@
-"""The README is the product's front door: its first commands and its settings table must be true."""
+"""The README is the front door: its first commands and its settings table must be true."""
 
 from __future__ import annotations
 
