@@ -104,3 +104,17 @@ def test_run_twice_records_one_row_per_logical_date(settings) -> None:  # type: 
 
     summary = settings.data_dir / "reports" / "2026-11-21" / "run-summary.json"
     assert json.loads(summary.read_text())["window"]["logical_date"] == "2026-11-22"
+
+
+def test_settings_command_never_prints_secrets() -> None:
+    result = _nightshift(
+        "settings",
+        env={
+            "NIGHTSHIFT_SMTP_PASSWORD": "s3cret-smtp",
+            "NIGHTSHIFT_DATABASE_URL": "postgresql+psycopg2://app:s3cret-db@db.internal/nightshift",
+        },
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "s3cret" not in result.stdout
+    assert "postgresql+psycopg2://app:***@db.internal/nightshift" in result.stdout
