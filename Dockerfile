@@ -18,7 +18,8 @@ RUN apt-get update \
 
 WORKDIR /opt/nightshift
 # Dependencies first, so code changes do not reinstall them. The lock pins torch's CPU build;
-# the PyTorch CPU index serves it without the CUDA wheels (GPU workers: see README, "Scale").
+# the PyTorch CPU index serves it without the CUDA wheels. A GPU worker image swaps this index
+# for the CUDA one.
 COPY requirements/lock.txt requirements/lock.txt
 RUN pip install --extra-index-url https://download.pytorch.org/whl/cpu -r requirements/lock.txt
 

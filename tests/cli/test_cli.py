@@ -118,3 +118,19 @@ def test_settings_command_never_prints_secrets() -> None:
     assert result.returncode == 0, result.stderr
     assert "s3cret" not in result.stdout
     assert "postgresql+psycopg2://app:***@db.internal/nightshift" in result.stdout
+
+
+def test_a_configured_database_url_is_used_instead_of_the_embedded_server(
+    fresh_engine, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    # Any reachable PostgreSQL will do as "another server": here a fresh database on the test one.
+    url = fresh_engine.url.render_as_string(hide_password=False)
+    env = {"NIGHTSHIFT_DATABASE_URL": url, "NIGHTSHIFT_DATA_DIR": str(tmp_path / "elsewhere")}
+    upgraded = _nightshift("db", "upgrade", env=env, timeout=60)
+    assert upgraded.returncode == 0, upgraded.stderr
+    status = _nightshift("db", "status", env=env, timeout=60)
+    assert status.returncode == 0, status.stderr
+    assert "embedded" not in status.stdout and "up to date" in status.stdout
+    assert not (tmp_path / "elsewhere" / "pgdata").exists()  # no second server was started
+    stop = _nightshift("db", "stop", env=env, timeout=60)
+    assert "not managed by nightshift" in stop.stdout
