@@ -121,7 +121,8 @@ def test_settings_command_never_prints_secrets() -> None:
 
 
 def test_a_configured_database_url_is_used_instead_of_the_embedded_server(
-    fresh_engine, tmp_path: Path  # type: ignore[no-untyped-def]
+    fresh_engine,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     # Any reachable PostgreSQL will do as "another server": here a fresh database on the test one.
     url = fresh_engine.url.render_as_string(hide_password=False)
