@@ -8,9 +8,12 @@ plans and sends the reports.
 * **Partition**: the run's data interval is the 24 h before its logical date; the business date
   is the local date on which that interval starts (logical date 2026-11-22 → business date
   2026-11-21). Re-running a logical date replaces exactly that date's outputs.
-* **Flow**: `open_run → ingest → validate → train → plan → report → close_run`. Tasks pass
-  references (dates, MLflow run ids, counts), never data frames.
-* **Gate**: a failed validation fails the run at once (no retries) and nothing downstream runs.
+* **Flow**: `open_run → reference → {pos, weather, reviews}: extract → load → validate →
+  publish → train → plan → report → close_run`. Tasks pass references (dates, staged file
+  paths, MLflow run ids, counts), never data frames.
+* **Gate**: every source's validation (and the calendar's) must pass before any source is
+  published to `core`; a failed gate fails the run at once (no retries) and nothing downstream
+  runs. Rejected rows are kept in `quarantine.*` with the reason.
 * **Log**: every run is one row of `ops.pipeline_runs`, keyed by logical date.
 
 All logic lives in the `pipelines` package; this file only wires it.
@@ -22,13 +25,15 @@ from datetime import timedelta
 from typing import Any
 
 import pendulum
-from airflow.sdk import CronTriggerTimetable, dag, get_current_context, task
+from airflow.sdk import CronTriggerTimetable, TaskGroup, dag, get_current_context, task
 
 # Reading settings here is environment-only (no database, no network); it keeps the schedule's
 # timezone and the business timezone one setting.
 from pipelines.settings import get_settings
 
 TIMEZONE = get_settings().timezone
+# One task group per source connector (see pipelines.sources.datasets.BY_SOURCE).
+SOURCES = ("pos", "weather", "reviews")
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "data-engineering",
@@ -99,17 +104,42 @@ def nightshift_nightly() -> None:
         )
 
     @task
-    def ingest(window: dict[str, str]) -> dict[str, Any]:
+    def reference(window: dict[str, str]) -> dict[str, Any]:
         from pipelines import nightly
 
-        return nightly.ingest(window)
+        return nightly.reference(window)
+
+    @task
+    def extract(window: dict[str, str], source: str) -> list[dict[str, Any]]:
+        from pipelines import nightly
+
+        return nightly.extract(window, source)
+
+    @task
+    def load(window: dict[str, str], staged: list[dict[str, Any]]) -> dict[str, Any]:
+        from pipelines import nightly
+
+        return nightly.load(window, staged)
 
     @task
     @_fail_fast_on_bad_data
-    def validate(window: dict[str, str]) -> dict[str, Any]:
+    def validate(window: dict[str, str], source: str) -> dict[str, Any]:
         from pipelines import nightly
 
-        return nightly.validate(window)
+        return nightly.validate_source(window, source)
+
+    @task
+    def publish(window: dict[str, str], source: str) -> dict[str, Any]:
+        from pipelines import nightly
+
+        return nightly.publish(window, source)
+
+    @task
+    @_fail_fast_on_bad_data
+    def validate_calendar(window: dict[str, str]) -> dict[str, Any]:
+        from pipelines import nightly
+
+        return nightly.validate_calendar(window)
 
     @task
     def train(window: dict[str, str]) -> dict[str, Any]:
@@ -136,12 +166,30 @@ def nightshift_nightly() -> None:
         return nightly.close_run(window, results)
 
     window = open_run()
-    ingested = ingest(window)
-    validated = validate(window)
+    references = reference(window)
+    calendar_gate = validate_calendar(window)
+    references >> calendar_gate
+    gates, published = [calendar_gate], {}
+    for source in SOURCES:
+        with TaskGroup(
+            group_id=source, tooltip=f"{source}: extract -> load -> validate -> publish"
+        ):
+            staged = extract.override(task_id="extract")(window, source)
+            references >> staged
+            checked = validate.override(task_id="validate")(window, source)
+            load.override(task_id="load")(window, staged) >> checked
+            published[source] = publish.override(task_id="publish")(window, source)
+        gates.append(checked)
+    # Nothing is published for the date unless every gate passed.
+    for task_ref in published.values():
+        gates >> task_ref
     trained = train(window)
+    list(published.values()) >> trained
     planned = plan(window)
-    ingested >> validated >> trained >> planned
-    results = {"ingest": ingested, "validate": validated, "train": trained, "plan": planned}
+    trained >> planned
+    results = {"reference": references, "train": trained, "plan": planned} | {
+        f"publish_{source}": task_ref for source, task_ref in published.items()
+    }
     reported = report(window, results)
     close_run(window, results | {"report": reported})
 

@@ -39,13 +39,38 @@ def open_run(
     return window.to_ref()
 
 
-def ingest(window_ref: WindowRef) -> Counts:
+def reference(window_ref: WindowRef) -> Counts:
+    """Calendar, store master and loyalty members: everything the gates check against."""
     settings = get_settings()
     window = RunWindow.from_ref(window_ref)
-    return ingest_stage.ingest_reference(warehouse(settings), window, settings.country)
+    return ingest_stage.ingest_reference(warehouse(settings), window, settings)
 
 
-def validate(window_ref: WindowRef) -> Counts:
+def extract(window_ref: WindowRef, source: str) -> list[dict[str, Any]]:
+    settings = get_settings()
+    window = RunWindow.from_ref(window_ref)
+    return ingest_stage.extract(warehouse(settings), window, settings, source)
+
+
+def load(window_ref: WindowRef, staged: list[dict[str, Any]]) -> Counts:
+    return ingest_stage.load(warehouse(get_settings()), RunWindow.from_ref(window_ref), staged)
+
+
+def validate_source(window_ref: WindowRef, source: str) -> Counts:
+    settings = get_settings()
+    return ingest_stage.validate(
+        warehouse(settings), RunWindow.from_ref(window_ref), settings, source
+    )
+
+
+def publish(window_ref: WindowRef, source: str) -> Counts:
+    settings = get_settings()
+    return ingest_stage.publish_source(
+        warehouse(settings), RunWindow.from_ref(window_ref), settings, source
+    )
+
+
+def validate_calendar(window_ref: WindowRef) -> Counts:
     return validate_stage.validate_reference(
         warehouse(get_settings()), RunWindow.from_ref(window_ref)
     )

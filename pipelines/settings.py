@@ -58,6 +58,36 @@ class Settings(BaseSettings):
         default="PE", description="ISO country code for public holidays (the `holidays` package)."
     )
 
+    landing_url: str | None = Field(
+        default=None,
+        description="Where source exports land (local path or fsspec URL, e.g. s3://bucket/x). "
+        "Unset: <data_dir>/landing.",
+    )
+    weather_archive_url: str = Field(
+        default="https://archive-api.open-meteo.com/v1/archive",
+        description="Open-Meteo-compatible archive endpoint (observed hourly weather).",
+    )
+    weather_forecast_url: str = Field(
+        default="https://api.open-meteo.com/v1/forecast",
+        description="Open-Meteo-compatible forecast endpoint (hourly weather ahead).",
+    )
+    weather_timeout_s: float = Field(default=10.0, gt=0, description="Per-request HTTP timeout.")
+    weather_attempts: int = Field(
+        default=4, ge=1, le=10, description="Attempts per weather request (exponential back-off)."
+    )
+    gate_max_rejected_share: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="Largest share of a batch's rows that may be quarantined before the whole "
+        "batch (and the night) fails.",
+    )
+    gate_volume_band: tuple[float, float] = Field(
+        default=(0.3, 3.0),
+        description="A batch's row count must lie within these multiples of its trailing "
+        "28-day average (JSON list, e.g. [0.3, 3.0]).",
+    )
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -94,6 +124,10 @@ class Settings(BaseSettings):
     @property
     def tracking_uri(self) -> str:
         return self.mlflow_tracking_uri or f"sqlite:///{self.mlflow_dir / 'mlflow.db'}"
+
+    @property
+    def landing(self) -> str:
+        return self.landing_url or str(self.data_dir / "landing")
 
     @property
     def uses_embedded_database(self) -> bool:

@@ -23,6 +23,9 @@ class ExpectationOutcome:
     column: str | None
     success: bool
     details: str
+    level: str = "batch"  # "row": failing rows are quarantined; "batch": the batch fails
+    reason: str | None = None  # what a quarantined row's reason column says
+    unexpected_ids: tuple[Any, ...] = ()  # index-column values of failing rows (row level)
 
 
 @dataclass(frozen=True)
@@ -36,14 +39,19 @@ class ValidationReport:
     def failures(self) -> tuple[ExpectationOutcome, ...]:
         return tuple(o for o in self.outcomes if not o.success)
 
-    def raise_for_failures(self, what: str) -> None:
-        if self.success:
+    @property
+    def batch_failures(self) -> tuple[ExpectationOutcome, ...]:
+        return tuple(f for f in self.failures if f.level == "batch")
+
+    def raise_for_failures(self, what: str, row_level_too: bool = True) -> None:
+        failures = self.failures if row_level_too else self.batch_failures
+        if not failures:
             return
         described = "; ".join(
-            f"{f.expectation}({f.column or 'table'}): {f.details}" for f in self.failures
+            f"{f.expectation}({f.column or 'table'}): {f.details}" for f in failures
         )
         raise ValidationFailed(
-            f"validation of {what} failed {len(self.failures)} of {self.evaluated} "
+            f"validation of {what} failed {len(failures)} of {self.evaluated} "
             f"expectations in suite {self.suite!r}: {described}"
         )
 
@@ -63,8 +71,24 @@ def _details(result: dict[str, Any]) -> str:
     return json.dumps(result, default=str)[:200]
 
 
-def validate_frame(frame: pd.DataFrame, suite: str) -> ValidationReport:
-    """Run the suite on ``frame`` in an ephemeral GX context (no files, no network)."""
+def _unexpected_ids(result: dict[str, Any], index_column: str | None) -> tuple[Any, ...]:
+    if index_column is None:
+        return ()
+    return tuple(item[index_column] for item in result.get("unexpected_index_list") or ())
+
+
+def validate_frame(
+    frame: pd.DataFrame,
+    suite: str,
+    parameters: dict[str, Any] | None = None,
+    index_column: str | None = None,
+) -> ValidationReport:
+    """Run the suite on ``frame`` in an ephemeral GX context (no files, no network).
+
+    ``parameters`` fill the suite's ``{"$PARAMETER": name}`` values (known store ids, the
+    business day's bounds, the volume band). With ``index_column``, row-level failures report
+    that column's values for every failing row, so the caller can quarantine exactly those.
+    """
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -81,7 +105,15 @@ def validate_frame(frame: pd.DataFrame, suite: str) -> ValidationReport:
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # GX warns about its own deprecations on every run
-        result = definition.run(batch_parameters={"dataframe": frame})
+        result = definition.run(
+            batch_parameters={"dataframe": frame},
+            expectation_parameters=parameters or {},
+            result_format=(
+                {"result_format": "COMPLETE", "unexpected_index_column_names": [index_column]}
+                if index_column
+                else "SUMMARY"
+            ),
+        )
 
     outcomes = tuple(
         ExpectationOutcome(
@@ -89,6 +121,9 @@ def validate_frame(frame: pd.DataFrame, suite: str) -> ValidationReport:
             column=config.kwargs.get("column"),
             success=bool(r.success),
             details=_details(r.result or {}),
+            level=(config.meta or {}).get("level", "batch"),
+            reason=(config.meta or {}).get("reason"),
+            unexpected_ids=_unexpected_ids(r.result or {}, index_column),
         )
         for r in result.results
         if (config := r.expectation_config) is not None

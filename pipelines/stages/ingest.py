@@ -1,17 +1,26 @@
 """Ingest: bring the night's inputs into PostgreSQL for the run's business date.
 
-Today this refreshes the reference calendar around the business date; the POS, weather and
-review sources join here as their connectors land.
+Reference data first (calendar, stores, loyalty members), then per source (``pos``, ``weather``,
+``reviews``): extract (stage a local copy) -> load (COPY into raw.*) -> validate (the gate) ->
+publish (core.*). Every step replaces exactly the business date's rows.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 
+from pipelines.ingest import gate, publish, raw_load, reference
+from pipelines.ingest.parse import parse_file
 from pipelines.reference.calendar import refresh_calendar
+from pipelines.settings import Settings
+from pipelines.sources import landing, weather_api
+from pipelines.sources.datasets import BY_NAME, BY_SOURCE, WEATHER
+from pipelines.sqlfiles import sql
 from pipelines.window import RunWindow
 
 # Training looks back up to two years and lag features a year further; plans look 14+ days ahead.
@@ -24,8 +33,91 @@ def calendar_window(window: RunWindow) -> tuple[date, date]:
     return day - timedelta(days=CALENDAR_HISTORY_DAYS), day + timedelta(days=CALENDAR_HORIZON_DAYS)
 
 
-def ingest_reference(engine: Engine, window: RunWindow, country: str) -> dict[str, Any]:
+def ingest_reference(engine: Engine, window: RunWindow, settings: Settings) -> dict[str, Any]:
     start, end = calendar_window(window)
     with engine.begin() as conn:
-        days = refresh_calendar(conn, start, end, country)
-    return {"calendar_days": days}
+        days = refresh_calendar(conn, start, end, settings.country)
+    return {
+        "calendar_days": days,
+        "stores": reference.load_stores(engine, settings.landing),
+        "customers": reference.load_customers(engine, settings.landing),
+    }
+
+
+def _staging_dir(settings: Settings, window: RunWindow, source: str) -> Path:
+    return settings.data_dir / "staging" / window.business_date.isoformat() / source
+
+
+def _weather_cities(engine: Engine) -> list[weather_api.City]:
+    with engine.connect() as conn:
+        rows = conn.execute(sql("ref/weather_cities")).all()
+    return [weather_api.City(r.city, r.latitude, r.longitude, tuple(r.store_ids)) for r in rows]
+
+
+def extract(engine: Engine, window: RunWindow, settings: Settings, source: str) -> list[dict]:
+    """Stage the source's exports for the date locally; returns references to the staged files."""
+    staging = _staging_dir(settings, window, source)
+    if source == "weather":
+        client = weather_api.WeatherClient(
+            settings.weather_archive_url,
+            settings.weather_forecast_url,
+            settings.timezone,
+            timeout_s=settings.weather_timeout_s,
+            attempts=settings.weather_attempts,
+        )
+        try:
+            payload = weather_api.fetch_night(client, _weather_cities(engine), window.business_date)
+        finally:
+            client.close()
+        staging.mkdir(parents=True, exist_ok=True)
+        path = staging / "weather.json"
+        path.write_text(json.dumps(payload), encoding="utf-8")
+        return [landing.stage(str(path), "json", WEATHER.name, staging).to_ref()]
+    staged = []
+    for dataset in BY_SOURCE[source]:
+        url, fmt = landing.locate(settings.landing, dataset, window.business_date)
+        staged.append(landing.stage(url, fmt, dataset.name, staging).to_ref())
+    return staged
+
+
+def load(engine: Engine, window: RunWindow, staged: list[dict]) -> dict[str, Any]:
+    counts: dict[str, Any] = {}
+    for ref in staged:
+        dataset = BY_NAME[str(ref["dataset"])]
+        parsed = parse_file(Path(str(ref["local_path"])), str(ref["fmt"]), dataset.columns)
+        result = raw_load.copy_into_raw(
+            engine,
+            dataset,
+            window.business_date,
+            str(ref["source_url"]),
+            str(ref["checksum"]),
+            parsed,
+        )
+        counts[f"{dataset.name}_loaded"] = result.rows_loaded
+        counts[f"{dataset.name}_unparseable"] = result.rows_rejected_at_parse
+    return counts
+
+
+def validate(engine: Engine, window: RunWindow, settings: Settings, source: str) -> dict[str, Any]:
+    counts: dict[str, Any] = {}
+    for dataset in BY_SOURCE[source]:
+        result = gate.check(
+            engine,
+            dataset,
+            window.business_date,
+            settings.gate_max_rejected_share,
+            settings.gate_volume_band,
+        )
+        counts[f"{dataset.name}_quarantined"] = result.rows_quarantined
+    return counts
+
+
+def publish_source(
+    engine: Engine, window: RunWindow, settings: Settings, source: str
+) -> dict[str, Any]:
+    return {
+        f"{dataset.name}_published": publish.publish(
+            engine, dataset, window.business_date, settings.timezone
+        )
+        for dataset in BY_SOURCE[source]
+    }

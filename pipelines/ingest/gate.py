@@ -1,0 +1,213 @@
+"""The validation gate for one landed dataset and business date.
+
+Row-level failures (a malformed timestamp, an unknown store, a negative quantity, a duplicate)
+send exactly those rows to quarantine.<dataset> with the original row and the reason; the rest go
+on. Batch-level failures (wrong columns, a volume far from the trailing 28-day average, too many
+rows rejected) raise ValidationFailed: nothing is published for that date.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from psycopg2 import sql as psql
+from psycopg2.extras import execute_values
+from sqlalchemy import Engine
+
+from pipelines.db.copy import driver_cursor
+from pipelines.errors import ValidationFailed
+from pipelines.ingest.typing import KEYS, typed_frame
+from pipelines.sources.datasets import Dataset
+from pipelines.sqlfiles import sql
+from pipelines.validation import validate_frame
+
+VOLUME_HISTORY_DAYS = 28
+PROMOTION_WINDOW_DAYS = 14
+WEATHER_HORIZON_DAYS = 14
+
+
+@dataclass(frozen=True)
+class GateResult:
+    dataset: str
+    rows: int
+    rows_quarantined: int
+    reasons: dict[str, int]
+
+    def to_ref(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def read_raw(engine: Engine, dataset: Dataset, business_date: date) -> pd.DataFrame:
+    """The date's raw rows as text, through COPY (fast for millions of rows)."""
+    columns = ["raw_id", "source_file", *dataset.columns]
+    query = psql.SQL(
+        "copy (select {columns} from {table} where business_date = {day} order by raw_id)"
+        " to stdout with (format csv, header true)"
+    ).format(
+        columns=psql.SQL(", ").join(map(psql.Identifier, columns)),
+        table=psql.Identifier("raw", dataset.name),
+        day=psql.Literal(business_date.isoformat()),
+    )
+    buffer = io.BytesIO()
+    with driver_cursor(engine) as cursor:
+        cursor.copy_expert(query.as_string(cursor), buffer)
+    buffer.seek(0)
+    table = pacsv.read_csv(
+        buffer,
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types={c: (pa.int64() if c == "raw_id" else pa.string()) for c in columns},
+            strings_can_be_null=True,
+            null_values=[""],
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    return table.to_pandas()
+
+
+def _volume_band(
+    engine: Engine, dataset: Dataset, business_date: date, band: tuple[float, float]
+) -> tuple[int, int | None]:
+    with engine.connect() as conn:
+        average = conn.execute(
+            sql("ops/load_volume_average"),
+            {
+                "source": dataset.name,
+                "first": business_date - timedelta(days=VOLUME_HISTORY_DAYS),
+                "day": business_date,
+            },
+        ).scalar()
+    if average is None:  # no history yet: nothing to compare with
+        return 0, None
+    return int(average * band[0]), int(average * band[1]) + 1
+
+
+def _parameters(
+    engine: Engine, dataset: Dataset, business_date: date, band: tuple[float, float]
+) -> dict[str, Any]:
+    with engine.connect() as conn:
+        stores = list(conn.execute(sql("ref/store_ids")).scalars())
+    day_start = datetime.combine(business_date, time.min)
+    min_rows, max_rows = _volume_band(engine, dataset, business_date, band)
+    return {
+        "known_stores": stores,
+        "day_start": day_start,
+        "day_end": day_start + timedelta(days=1) - timedelta(microseconds=1),
+        "horizon_end": day_start + timedelta(days=WEATHER_HORIZON_DAYS + 1),
+        "promo_first": pd.Timestamp(business_date),
+        "promo_last": pd.Timestamp(business_date + timedelta(days=PROMOTION_WINDOW_DAYS)),
+        "min_rows": min_rows,
+        "max_rows": max_rows,
+    }
+
+
+def _duplicate_ids(dataset: Dataset, frame: pd.DataFrame) -> list[int]:
+    key = list(KEYS[dataset.name])
+    return frame.loc[frame.duplicated(subset=key, keep="first"), "raw_id"].tolist()
+
+
+def check(
+    engine: Engine,
+    dataset: Dataset,
+    business_date: date,
+    max_rejected_share: float,
+    volume_band: tuple[float, float],
+) -> GateResult:
+    raw = read_raw(engine, dataset, business_date)
+    frame = typed_frame(dataset.name, raw.drop(columns="source_file"))
+    reasons_by_id: dict[int, list[str]] = {}
+    for raw_id in _duplicate_ids(dataset, frame):
+        reasons_by_id.setdefault(raw_id, []).append(
+            f"duplicate of an earlier row with the same {'/'.join(KEYS[dataset.name])}"
+        )
+    report = validate_frame(
+        frame,
+        dataset.name,
+        parameters=_parameters(engine, dataset, business_date, volume_band),
+        index_column="raw_id",
+    )
+    for outcome in report.failures:
+        if outcome.level == "row":
+            for raw_id in outcome.unexpected_ids:
+                reasons_by_id.setdefault(int(raw_id), []).append(
+                    outcome.reason or outcome.expectation
+                )
+
+    _write_quarantine(engine, dataset, business_date, raw, reasons_by_id)
+    counted: dict[str, int] = {}
+    for reasons in reasons_by_id.values():
+        for reason in reasons:
+            counted[reason] = counted.get(reason, 0) + 1
+    result = GateResult(dataset.name, len(raw), len(reasons_by_id), counted)
+
+    what = f"{dataset.name} for {business_date}"
+    report.raise_for_failures(what, row_level_too=False)
+    if len(raw) and len(reasons_by_id) / len(raw) > max_rejected_share:
+        raise ValidationFailed(
+            f"validation of {what} failed: {len(reasons_by_id)} of {len(raw)} rows "
+            f"({len(reasons_by_id) / len(raw):.0%}) were quarantined, more than the allowed "
+            f"{max_rejected_share:.0%} (NIGHTSHIFT_GATE_MAX_REJECTED_SHARE); top reasons: "
+            + ", ".join(f"{r} ({n})" for r, n in sorted(counted.items(), key=lambda x: -x[1])[:3])
+        )
+    return result
+
+
+def _write_quarantine(
+    engine: Engine,
+    dataset: Dataset,
+    business_date: date,
+    raw: pd.DataFrame,
+    reasons_by_id: dict[int, list[str]],
+) -> None:
+    """Replace the date's gate rejects (parse rejects, raw_id null, belong to the load step)."""
+    rejected = raw[raw["raw_id"].isin(reasons_by_id.keys())]
+    rows = [
+        (
+            business_date,
+            int(record["raw_id"]),
+            record["source_file"],
+            "; ".join(reasons_by_id[int(record["raw_id"])]),
+            json.dumps(
+                {
+                    k: (None if pd.isna(v) else v)
+                    for k, v in record.items()
+                    if k not in ("raw_id", "source_file")
+                },
+                ensure_ascii=False,
+            ),
+        )
+        for record in rejected.to_dict("records")
+    ]
+    table = psql.Identifier("quarantine", dataset.name)
+    with driver_cursor(engine) as cursor:
+        cursor.execute(
+            psql.SQL("delete from {} where business_date = %s and raw_id is not null").format(
+                table
+            ),
+            (business_date,),
+        )
+        execute_values(
+            cursor,
+            psql.SQL(
+                "insert into {} (business_date, raw_id, source_file, reason, original) values %s"
+            )
+            .format(table)
+            .as_string(cursor),
+            rows,
+            page_size=5000,
+        )
+        cursor.execute(
+            psql.SQL(
+                "update ops.loads set rows_quarantined ="
+                " (select count(*) from {} where business_date = %(day)s)"
+                " where business_date = %(day)s and source = %(source)s"
+            ).format(table),
+            {"day": business_date, "source": dataset.name},
+        )

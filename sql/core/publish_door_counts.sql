@@ -1,0 +1,11 @@
+-- Publish one business date's hourly door counts (a NULL count is a counter outage).
+delete from core.door_counts where business_date = :business_date;
+insert into core.door_counts (business_date, store_id, ts_local, ts_utc, count)
+select r.business_date, r.store_id, r.ts::timestamp, r.ts::timestamp at time zone :tz,
+       r.count::numeric::int
+from raw.door_counts r
+where r.business_date = :business_date
+  and not exists (
+      select 1 from quarantine.door_counts q
+      where q.business_date = :business_date and q.raw_id = r.raw_id)
+on conflict (store_id, ts_local) do nothing;
