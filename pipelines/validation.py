@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -82,38 +83,62 @@ def validate_frame(
     suite: str,
     parameters: dict[str, Any] | None = None,
     index_column: str | None = None,
+    docs_dir: Path | None = None,
 ) -> ValidationReport:
-    """Run the suite on ``frame`` in an ephemeral GX context (no files, no network).
+    """Run the suite on ``frame`` in an ephemeral GX context (no network).
 
     ``parameters`` fill the suite's ``{"$PARAMETER": name}`` values (known store ids, the
     business day's bounds, the volume band). With ``index_column``, row-level failures report
     that column's values for every failing row, so the caller can quarantine exactly those.
+    With ``docs_dir``, GX Data Docs (HTML) for this validation are written there.
     """
     import great_expectations as gx
+    from great_expectations.checkpoint import UpdateDataDocsAction, ValidationAction
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    actions: list[ValidationAction] = []
+    if docs_dir is not None:
+        context.add_data_docs_site(
+            "nightshift",
+            {
+                "class_name": "SiteBuilder",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(docs_dir),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+        actions.append(UpdateDataDocsAction(name="data_docs", site_names=["nightshift"]))
     expectation_suite = context.suites.add(gx.ExpectationSuite(**load_suite_json(suite)))
     batch_definition = (
-        context.data_sources.add_pandas(f"{suite}_source")
-        .add_dataframe_asset(f"{suite}_frame")
-        .add_batch_definition_whole_dataframe(f"{suite}_batch")
+        context.data_sources.add_pandas(suite)
+        .add_dataframe_asset(suite)
+        .add_batch_definition_whole_dataframe(suite)
     )
-    definition = gx.ValidationDefinition(
-        name=f"{suite}_validation", data=batch_definition, suite=expectation_suite
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=suite, data=batch_definition, suite=expectation_suite)
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # GX warns about its own deprecations on every run
-        result = definition.run(
-            batch_parameters={"dataframe": frame},
-            expectation_parameters=parameters or {},
+    checkpoint = context.checkpoints.add(
+        gx.Checkpoint(
+            name=suite,
+            validation_definitions=[definition],
+            actions=actions,
             result_format=(
                 {"result_format": "COMPLETE", "unexpected_index_column_names": [index_column]}
                 if index_column
-                else "SUMMARY"
+                else {"result_format": "SUMMARY"}
             ),
         )
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # GX warns about its own deprecations on every run
+        run = checkpoint.run(
+            batch_parameters={"dataframe": frame}, expectation_parameters=parameters or {}
+        )
+    (result,) = run.run_results.values()
 
     outcomes = tuple(
         ExpectationOutcome(

@@ -19,6 +19,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("run")(run.run)
+app.command("demo")(run.demo)
 app.command("settings")(settings_cmd.show)
 app.command(
     "airflow",

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import io
 import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -119,6 +121,7 @@ def check(
     business_date: date,
     max_rejected_share: float,
     volume_band: tuple[float, float],
+    docs_dir: Path | None = None,
 ) -> GateResult:
     raw = read_raw(engine, dataset, business_date)
     frame = typed_frame(dataset.name, raw.drop(columns="source_file"))
@@ -132,6 +135,7 @@ def check(
         dataset.name,
         parameters=_parameters(engine, dataset, business_date, volume_band),
         index_column="raw_id",
+        docs_dir=docs_dir,
     )
     for outcome in report.failures:
         if outcome.level == "row":
@@ -141,22 +145,31 @@ def check(
                 )
 
     _write_quarantine(engine, dataset, business_date, raw, reasons_by_id)
-    counted: dict[str, int] = {}
-    for reasons in reasons_by_id.values():
-        for reason in reasons:
-            counted[reason] = counted.get(reason, 0) + 1
-    result = GateResult(dataset.name, len(raw), len(reasons_by_id), counted)
+    counted = Counter(reason for reasons in reasons_by_id.values() for reason in reasons)
+    result = GateResult(dataset.name, len(raw), len(reasons_by_id), dict(counted))
 
     what = f"{dataset.name} for {business_date}"
     report.raise_for_failures(what, row_level_too=False)
-    if len(raw) and len(reasons_by_id) / len(raw) > max_rejected_share:
+    # Lines that could not even be parsed count against the batch too.
+    unparseable = _unparseable(engine, dataset, business_date)
+    rejected, total = len(reasons_by_id) + unparseable, len(raw) + unparseable
+    if total and rejected / total > max_rejected_share:
+        top = counted.most_common(3)
         raise ValidationFailed(
-            f"validation of {what} failed: {len(reasons_by_id)} of {len(raw)} rows "
-            f"({len(reasons_by_id) / len(raw):.0%}) were quarantined, more than the allowed "
-            f"{max_rejected_share:.0%} (NIGHTSHIFT_GATE_MAX_REJECTED_SHARE); top reasons: "
-            + ", ".join(f"{r} ({n})" for r, n in sorted(counted.items(), key=lambda x: -x[1])[:3])
+            f"validation of {what} failed: {rejected} of {total} rows ({rejected / total:.0%}) "
+            f"were quarantined, more than the allowed {max_rejected_share:.0%} "
+            "(NIGHTSHIFT_GATE_MAX_REJECTED_SHARE); top reasons: "
+            + ", ".join(f"{reason} ({n})" for reason, n in top)
         )
     return result
+
+
+def _unparseable(engine: Engine, dataset: Dataset, business_date: date) -> int:
+    with engine.connect() as conn:
+        value = conn.execute(
+            sql("ops/load_unparseable"), {"business_date": business_date, "source": dataset.name}
+        ).scalar()
+    return int(value or 0)
 
 
 def _write_quarantine(

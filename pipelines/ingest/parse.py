@@ -24,6 +24,8 @@ from pipelines.errors import NightshiftError
 class ParsedExport:
     table: pa.Table
     rejected: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (reason, original)
+    # The export's own bytes when they are a clean CSV in contract order: COPY takes them as-is.
+    clean_csv: bytes | None = None
 
     @property
     def rows_read(self) -> int:
@@ -75,7 +77,7 @@ def parse_csv(data: bytes, names: tuple[str, ...]) -> ParsedExport:
             null_values=[""],
         ),
     )
-    return ParsedExport(table.select(list(names)), rejected)
+    return ParsedExport(table.select(list(names)), rejected, None if rejected else data)
 
 
 def parse_parquet(path: Path, names: tuple[str, ...]) -> ParsedExport:

@@ -36,19 +36,11 @@ class LoadResult:
         return self.__dict__.copy()
 
 
-def _csv_payload(table: pa.Table, business_date: date, source_file: str) -> io.BytesIO:
-    n = table.num_rows
-    framed = pa.table(
-        {
-            "business_date": pa.array([business_date.isoformat()] * n, type=pa.string()),
-            "source_file": pa.array([source_file] * n, type=pa.string()),
-            **{name: table[name] for name in table.column_names},
-        }
-    )
+def _csv_payload(table: pa.Table) -> io.BytesIO:
     buffer = io.BytesIO()
     # Quote every non-null value so empty strings stay distinct from NULLs in COPY's CSV format.
     options = pacsv.WriteOptions(include_header=False, quoting_style="all_valid")
-    pacsv.write_csv(framed, buffer, write_options=options)
+    pacsv.write_csv(table, buffer, write_options=options)
     buffer.seek(0)
     return buffer
 
@@ -62,15 +54,26 @@ def copy_into_raw(
     parsed: ParsedExport,
 ) -> LoadResult:
     started = time.perf_counter()
-    payload = _csv_payload(parsed.table, business_date, source_file)
-    columns = ["business_date", "source_file", *dataset.columns]
-    copy = psql.SQL("copy {table} ({columns}) from stdin with (format csv)").format(
+    header = "true" if parsed.clean_csv is not None else "false"
+    payload = (
+        io.BytesIO(parsed.clean_csv) if parsed.clean_csv is not None else _csv_payload(parsed.table)
+    )
+    copy = psql.SQL(
+        "copy {table} ({columns}) from stdin with (format csv, header {header})"
+    ).format(
         table=psql.Identifier("raw", dataset.name),
-        columns=psql.SQL(", ").join(map(psql.Identifier, columns)),
+        columns=psql.SQL(", ").join(map(psql.Identifier, dataset.columns)),
+        header=psql.SQL(header),
     )
     raw_table = psql.Identifier("raw", dataset.name)
     quarantine = psql.Identifier("quarantine", dataset.name)
     with driver_cursor(engine) as cursor:
+        # Column defaults of raw.* read these (see migration 0002).
+        cursor.execute(
+            "select set_config('nightshift.business_date', %s, true),"
+            " set_config('nightshift.source_file', %s, true)",
+            (business_date.isoformat(), source_file),
+        )
         cursor.execute(
             psql.SQL("delete from {} where business_date = %s").format(raw_table),
             (business_date,),

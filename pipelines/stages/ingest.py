@@ -44,6 +44,11 @@ def ingest_reference(engine: Engine, window: RunWindow, settings: Settings) -> d
     }
 
 
+def data_docs_dir(settings: Settings, window: RunWindow) -> Path:
+    """Great Expectations Data Docs for the business date's validations (open index.html)."""
+    return settings.data_dir / "data_docs" / window.business_date.isoformat()
+
+
 def _staging_dir(settings: Settings, window: RunWindow, source: str) -> Path:
     return settings.data_dir / "staging" / window.business_date.isoformat() / source
 
@@ -107,6 +112,7 @@ def validate(engine: Engine, window: RunWindow, settings: Settings, source: str)
             window.business_date,
             settings.gate_max_rejected_share,
             settings.gate_volume_band,
+            docs_dir=data_docs_dir(settings, window) / dataset.name,
         )
         counts[f"{dataset.name}_quarantined"] = result.rows_quarantined
     return counts

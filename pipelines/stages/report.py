@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.settings import Settings
+from pipelines.stages.ingest import data_docs_dir
 from pipelines.window import RunWindow
 
 
@@ -20,9 +21,14 @@ def write_run_summary(
     folder = settings.data_dir / "reports" / window.business_date.isoformat()
     folder.mkdir(parents=True, exist_ok=True)
     path: Path = folder / "run-summary.json"
-    summary = {"window": window.to_ref(), "stages": results}
+    docs = data_docs_dir(settings, window)
+    summary = {
+        "window": window.to_ref(),
+        "stages": results,
+        "data_docs": sorted(str(p) for p in docs.glob("*/index.html")),
+    }
     # Write then rename, so a reader never sees a half-written file.
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(summary, indent=2, sort_keys=True, default=str), encoding="utf-8")
     tmp.replace(path)
-    return {"summary_path": str(path)}
+    return {"summary_path": str(path), "data_docs_dir": str(docs)}

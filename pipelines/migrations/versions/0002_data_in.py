@@ -53,8 +53,21 @@ def upgrade() -> None:
         op.create_table(
             source,
             sa.Column("raw_id", sa.BigInteger, sa.Identity(), primary_key=True),
-            sa.Column("business_date", sa.Date, nullable=False, index=True),
-            sa.Column("source_file", sa.Text, nullable=False),
+            # The loader sets these two per transaction (SET LOCAL nightshift.*), so a clean
+            # export file can be streamed to COPY byte for byte, as fast as psql's \copy.
+            sa.Column(
+                "business_date",
+                sa.Date,
+                nullable=False,
+                index=True,
+                server_default=sa.text("(current_setting('nightshift.business_date'))::date"),
+            ),
+            sa.Column(
+                "source_file",
+                sa.Text,
+                nullable=False,
+                server_default=sa.text("current_setting('nightshift.source_file')"),
+            ),
             *[sa.Column(name, sa.Text) for name in columns],
             schema="raw",
         )

@@ -1,0 +1,60 @@
+"""The demo's stand-ins for the chain's systems: simulated exports and a local weather API.
+
+Used by ``nightshift demo`` (and ``make demo``): the pipeline itself runs unchanged; only the
+landing location and the weather URLs point at simulated sources.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from pipelines.settings import Settings, get_settings
+
+
+def simulated_landing(settings: Settings, stores: int, start: date, end: date, seed: int) -> Path:
+    """Simulate into the landing location unless the same simulation is already there."""
+    from pipelines.simulator.core import SimulationConfig, run_simulation
+
+    landing = Path(settings.landing)
+    manifest = landing / "manifest.json"
+    wanted = {"seed": seed, "stores": stores, "start": start.isoformat(), "end": end.isoformat()}
+    if manifest.exists():
+        existing = json.loads(manifest.read_text())
+        if all(existing.get(k) == v for k, v in wanted.items()):
+            return landing
+    config = SimulationConfig(stores=stores, start=start, end=end, seed=seed, out=landing)
+    run_simulation(config, progress=True)
+    return landing
+
+
+@contextmanager
+def simulated_weather(settings: Settings) -> Iterator[str]:
+    """Serve <landing>/weather on a free local port and point the weather settings at it."""
+    from pipelines.simulator.weather_server import start_weather_server
+
+    server, thread = start_weather_server(Path(settings.landing), "127.0.0.1", 0)
+    host, port = server.server_address[:2]
+    base = f"http://{host}:{port}/v1"
+    previous = {
+        k: os.environ.get(k)
+        for k in ("NIGHTSHIFT_WEATHER_ARCHIVE_URL", "NIGHTSHIFT_WEATHER_FORECAST_URL")
+    }
+    os.environ["NIGHTSHIFT_WEATHER_ARCHIVE_URL"] = f"{base}/archive"
+    os.environ["NIGHTSHIFT_WEATHER_FORECAST_URL"] = f"{base}/forecast"
+    get_settings.cache_clear()
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        get_settings.cache_clear()
