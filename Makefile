@@ -26,8 +26,8 @@ $(STAMP): requirements/lock.txt pyproject.toml
 
 setup: $(STAMP) ## Create .venv and install the locked dependencies (skipped when current)
 
-demo: setup ## Run one nightly pass through Airflow on the embedded PostgreSQL
-	$(BIN)/nightshift run --date $(DEMO_DATE)
+demo: setup ## Simulate a few weeks (reused), then one nightly pass through Airflow on embedded PostgreSQL
+	$(BIN)/nightshift demo --date $(DEMO_DATE)
 
 test: setup ## Run the whole test suite (what CI runs)
 	$(BIN)/pytest

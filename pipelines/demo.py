@@ -35,11 +35,10 @@ def simulated_landing(settings: Settings, stores: int, start: date, end: date, s
 @contextmanager
 def simulated_weather(settings: Settings) -> Iterator[str]:
     """Serve <landing>/weather on a free local port and point the weather settings at it."""
-    from pipelines.simulator.weather_server import start_weather_server
+    from pipelines.simulator.weather_server import start_weather_server, stop_weather_server
 
     server, thread = start_weather_server(Path(settings.landing), "127.0.0.1", 0)
-    host, port = server.server_address[:2]
-    base = f"http://{host}:{port}/v1"
+    base = f"{server.url}/v1"
     previous = {
         k: os.environ.get(k)
         for k in ("NIGHTSHIFT_WEATHER_ARCHIVE_URL", "NIGHTSHIFT_WEATHER_FORECAST_URL")
@@ -50,8 +49,7 @@ def simulated_weather(settings: Settings) -> Iterator[str]:
     try:
         yield base
     finally:
-        server.shutdown()
-        thread.join(timeout=5)
+        stop_weather_server(server, thread)
         for key, value in previous.items():
             if value is None:
                 os.environ.pop(key, None)

@@ -70,25 +70,44 @@ def test_db_status_and_url_name_the_embedded_server(engine) -> None:  # type: ig
     assert url.stdout.startswith("postgresql+psycopg2://postgres@/nightshift?host=")
 
 
+CORE_TABLES = ("core.pos_lines", "core.door_counts", "core.staffing", "core.reviews",
+               "core.weather_hourly")  # fmt: skip
+
+
+def _table_checksums(business_date: str) -> dict[str, str]:
+    checksums = {}
+    for table in CORE_TABLES:
+        result = _nightshift(
+            "db", "psql", "-At", "-c",
+            f"select count(*) || ':' || md5(coalesce(string_agg(t::text, '|' order by t::text),"
+            f" '')) from {table} t where business_date = '{business_date}'",
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        checksums[table] = result.stdout.strip()
+    return checksums
+
+
 @pytest.mark.slow
-def test_run_twice_records_one_row_per_logical_date(settings) -> None:  # type: ignore[no-untyped-def]
-    first = _nightshift("run", "--date", "2026-11-22", "--quiet")
+def test_demo_night_twice_gives_one_run_and_identical_tables(settings) -> None:  # type: ignore[no-untyped-def]
+    demo = ("demo", "--date", "2026-11-22", "--stores", "2", "--weeks", "1", "--quiet")
+    first = _nightshift(*demo)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert "business date 2026-11-21  ->  success" in first.stdout
-    for task in ("open_run", "ingest", "validate", "train", "plan", "report", "close_run"):
-        assert f"  {task}" in first.stdout
+    for task in ("open_run", "reference", "pos.extract", "pos.publish", "weather.validate",
+                 "reviews.publish", "train", "plan", "report", "close_run"):  # fmt: skip
+        assert f"  {task} " in first.stdout
+    tables = _table_checksums("2026-11-21")
+    assert all(not value.startswith("0:") for value in tables.values()), tables
 
-    second = _nightshift("run", "--date", "2026-11-22", "--quiet")
+    second = _nightshift(*demo)
     assert second.returncode == 0, second.stderr[-3000:]
+    assert _table_checksums("2026-11-21") == tables  # a re-run replaces the date exactly
 
     query = _nightshift(
-        "db",
-        "psql",
-        "-At",
-        "-c",
+        "db", "psql", "-At", "-c",
         "select business_date, status, attempts, counts->>'train.mlflow_run_id'"
         " from ops.pipeline_runs where logical_date = '2026-11-22'",
-    )
+    )  # fmt: skip
     assert query.returncode == 0, query.stderr
     rows = query.stdout.strip().splitlines()
     assert len(rows) == 1
@@ -100,10 +119,11 @@ def test_run_twice_records_one_row_per_logical_date(settings) -> None:  # type: 
     mlflow.set_tracking_uri(settings.tracking_uri)
     run = mlflow.get_run(mlflow_run_id)
     assert run.data.tags["nightshift.business_date"] == "2026-11-21"
-    assert run.data.params["train_window_end"] == "2026-11-21"
 
     summary = settings.data_dir / "reports" / "2026-11-21" / "run-summary.json"
-    assert json.loads(summary.read_text())["window"]["logical_date"] == "2026-11-22"
+    report = json.loads(summary.read_text())
+    assert report["window"]["logical_date"] == "2026-11-22"
+    assert any(p.endswith("pos_lines/index.html") for p in report["data_docs"])
 
 
 def test_settings_command_never_prints_secrets() -> None:
