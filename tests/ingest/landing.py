@@ -81,7 +81,9 @@ def write_landing(root: Path, day: date, pos: list[dict] | None = None) -> Path:
     _write_csv(
         root / "pos" / stem / "door_counts.csv",
         ["store_id", "ts", "count"],
-        [{"store_id": s["store_id"], "ts": f"{h:%Y-%m-%d %H:%M:%S}", "count": "" if h.hour == 15 else 30 + h.hour}
+        # 15:00 is a counter outage (empty count)
+        [{"store_id": s["store_id"], "ts": f"{h:%Y-%m-%d %H:%M:%S}",
+          "count": "" if h.hour == 15 else 30 + h.hour}
          for s in STORES for h in hours],
     )  # fmt: skip
     _write_csv(

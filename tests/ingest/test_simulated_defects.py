@@ -38,8 +38,8 @@ def test_defective_exports_are_quarantined_and_the_rest_published(
         reasons = set(
             conn.execute(
                 text(
-                    "select distinct unnest(string_to_array(reason, '; ')) from quarantine.pos_lines"
-                    " where business_date between :a and :b"
+                    "select distinct unnest(string_to_array(reason, '; '))"
+                    " from quarantine.pos_lines where business_date between :a and :b"
                 ),
                 span,
             ).scalars()
