@@ -10,7 +10,7 @@ TORCH := torch==2.13.0
 DEMO_DATE ?= 2026-11-22
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test test-fast lint format lock airflow mlflow-ui db-start db-stop clean
+.PHONY: help setup demo test test-fast lint format lock bench bench-ingest airflow mlflow-ui db-start db-stop clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -47,6 +47,11 @@ format: setup ## Apply ruff's formatting and fixes
 lock: setup ## Re-resolve requirements/lock.txt from pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --extra dev --no-emit-index-url \
 		--no-emit-find-links -o requirements/lock.txt pyproject.toml
+
+bench: bench-ingest ## Run every benchmark (numbers go to bench/README.md by hand)
+
+bench-ingest: setup ## 1M POS lines: load and GX gate vs psql \copy
+	$(BIN)/python bench/ingest.py
 
 airflow: setup ## Airflow UI + scheduler on the embedded PostgreSQL (http://localhost:8080; Ctrl-C stops)
 	$(BIN)/nightshift airflow standalone
