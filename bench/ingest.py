@@ -111,12 +111,12 @@ def main() -> None:
         timings["load (parse + COPY into raw)"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        result = gate.check(engine, POS_LINES, DAY, 0.2, (0.3, 3.0))
+        result = gate.check(engine, POS_LINES, DAY, DAY, 0.2, (0.3, 3.0))
         timings["gate (read raw + GX validation + quarantine)"] = time.perf_counter() - started
         assert result.rows == args.lines and result.rows_quarantined == 0, result
 
         started = time.perf_counter()
-        published = publish.publish(engine, POS_LINES, DAY, settings.timezone)
+        published = publish.publish(engine, POS_LINES, DAY, DAY, settings.timezone)
         timings["publish (raw -> core, one transaction)"] = time.perf_counter() - started
         assert published == args.lines
 

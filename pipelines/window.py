@@ -9,9 +9,12 @@ business date 2026-11-21. Everything downstream is keyed on this, never on the w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+# The nightly schedule's time of day (business timezone); see dags/nightshift_nightly.py.
+SCHEDULE_TIME = time(2, 0)
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,13 @@ class RunWindow:
             interval_end=interval_end,
             dag_run_id=dag_run_id,
         )
+
+    @classmethod
+    def for_business_date(cls, day: date, tz: ZoneInfo, dag_run_id: str = "manual") -> RunWindow:
+        """The window of the scheduled run that processes ``day`` (02:00 -> 02:00 next day)."""
+        start = datetime.combine(day, SCHEDULE_TIME, tzinfo=tz)
+        end = start + timedelta(days=1)
+        return cls.from_interval(start, end, end, dag_run_id, tz)
 
     def to_ref(self) -> dict[str, str]:
         """A JSON-friendly reference, small enough for XCom."""

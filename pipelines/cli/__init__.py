@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from pipelines.cli import airflow_cmd, db, run, settings_cmd
+from pipelines.cli import airflow_cmd, db, ingest_cmd, run, settings_cmd, simulate
 from pipelines.errors import NightshiftError
 
 app = typer.Typer(
@@ -20,6 +20,9 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.command("run")(run.run)
 app.command("demo")(run.demo)
+app.command("ingest")(ingest_cmd.ingest)
+app.command("simulate")(simulate.run)
+app.command("serve-weather")(simulate.serve_weather)
 app.command("settings")(settings_cmd.show)
 app.command(
     "airflow",

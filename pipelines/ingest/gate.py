@@ -1,9 +1,9 @@
-"""The validation gate for one landed dataset and business date.
+"""The validation gate for one landed dataset over one business date (or a range, for history).
 
 Row-level failures (a malformed timestamp, an unknown store, a negative quantity, a duplicate)
 send exactly those rows to quarantine.<dataset> with the original row and the reason; the rest go
 on. Batch-level failures (wrong columns, a volume far from the trailing 28-day average, too many
-rows rejected) raise ValidationFailed: nothing is published for that date.
+rows rejected) raise ValidationFailed: nothing is published for those dates.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import io
 import json
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +28,8 @@ from pipelines.errors import ValidationFailed
 from pipelines.ingest.typing import KEYS, typed_frame
 from pipelines.sources.datasets import Dataset
 from pipelines.sqlfiles import sql
-from pipelines.validation import validate_frame
 
 VOLUME_HISTORY_DAYS = 28
-PROMOTION_WINDOW_DAYS = 14
-WEATHER_HORIZON_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -46,16 +43,17 @@ class GateResult:
         return self.__dict__.copy()
 
 
-def read_raw(engine: Engine, dataset: Dataset, business_date: date) -> pd.DataFrame:
-    """The date's raw rows as text, through COPY (fast for millions of rows)."""
-    columns = ["raw_id", "source_file", *dataset.columns]
+def read_raw(engine: Engine, dataset: Dataset, first: date, last: date) -> pd.DataFrame:
+    """The dates' raw rows as text, through COPY (fast for millions of rows)."""
+    columns = ["raw_id", "business_date", "source_file", *dataset.columns]
     query = psql.SQL(
-        "copy (select {columns} from {table} where business_date = {day} order by raw_id)"
-        " to stdout with (format csv, header true)"
+        "copy (select {columns} from {table} where business_date between {first} and {last}"
+        " order by raw_id) to stdout with (format csv, header true)"
     ).format(
         columns=psql.SQL(", ").join(map(psql.Identifier, columns)),
         table=psql.Identifier("raw", dataset.name),
-        day=psql.Literal(business_date.isoformat()),
+        first=psql.Literal(first.isoformat()),
+        last=psql.Literal(last.isoformat()),
     )
     buffer = io.BytesIO()
     with driver_cursor(engine) as cursor:
@@ -75,15 +73,17 @@ def read_raw(engine: Engine, dataset: Dataset, business_date: date) -> pd.DataFr
 
 
 def _volume_band(
-    engine: Engine, dataset: Dataset, business_date: date, band: tuple[float, float]
+    engine: Engine, dataset: Dataset, first: date, last: date, band: tuple[float, float]
 ) -> tuple[int, int | None]:
+    if first != last:  # a history load: no trailing average to compare a whole range with
+        return 0, None
     with engine.connect() as conn:
         average = conn.execute(
             sql("ops/load_volume_average"),
             {
                 "source": dataset.name,
-                "first": business_date - timedelta(days=VOLUME_HISTORY_DAYS),
-                "day": business_date,
+                "first": first - timedelta(days=VOLUME_HISTORY_DAYS),
+                "day": first,
             },
         ).scalar()
     if average is None:  # no history yet: nothing to compare with
@@ -92,22 +92,12 @@ def _volume_band(
 
 
 def _parameters(
-    engine: Engine, dataset: Dataset, business_date: date, band: tuple[float, float]
+    engine: Engine, dataset: Dataset, first: date, last: date, band: tuple[float, float]
 ) -> dict[str, Any]:
     with engine.connect() as conn:
         stores = list(conn.execute(sql("ref/store_ids")).scalars())
-    day_start = datetime.combine(business_date, time.min)
-    min_rows, max_rows = _volume_band(engine, dataset, business_date, band)
-    return {
-        "known_stores": stores,
-        "day_start": day_start,
-        "day_end": day_start + timedelta(days=1) - timedelta(microseconds=1),
-        "horizon_end": day_start + timedelta(days=WEATHER_HORIZON_DAYS + 1),
-        "promo_first": pd.Timestamp(business_date),
-        "promo_last": pd.Timestamp(business_date + timedelta(days=PROMOTION_WINDOW_DAYS)),
-        "min_rows": min_rows,
-        "max_rows": max_rows,
-    }
+    min_rows, max_rows = _volume_band(engine, dataset, first, last, band)
+    return {"known_stores": stores, "min_rows": min_rows, "max_rows": max_rows}
 
 
 def _duplicate_ids(dataset: Dataset, frame: pd.DataFrame) -> list[int]:
@@ -118,12 +108,15 @@ def _duplicate_ids(dataset: Dataset, frame: pd.DataFrame) -> list[int]:
 def check(
     engine: Engine,
     dataset: Dataset,
-    business_date: date,
+    first: date,
+    last: date,
     max_rejected_share: float,
     volume_band: tuple[float, float],
     docs_dir: Path | None = None,
 ) -> GateResult:
-    raw = read_raw(engine, dataset, business_date)
+    from pipelines.validation import validate_frame  # Great Expectations: import on use
+
+    raw = read_raw(engine, dataset, first, last)
     frame = typed_frame(dataset.name, raw.drop(columns="source_file"))
     reasons_by_id: dict[int, list[str]] = {}
     for raw_id in _duplicate_ids(dataset, frame):
@@ -133,25 +126,24 @@ def check(
     report = validate_frame(
         frame,
         dataset.name,
-        parameters=_parameters(engine, dataset, business_date, volume_band),
+        parameters=_parameters(engine, dataset, first, last, volume_band),
         index_column="raw_id",
         docs_dir=docs_dir,
     )
     for outcome in report.failures:
         if outcome.level == "row":
             for raw_id in outcome.unexpected_ids:
-                reasons_by_id.setdefault(int(raw_id), []).append(
-                    outcome.reason or outcome.expectation
-                )
+                reason = outcome.reason or outcome.expectation
+                reasons_by_id.setdefault(int(raw_id), []).append(reason)
 
-    _write_quarantine(engine, dataset, business_date, raw, reasons_by_id)
+    _write_quarantine(engine, dataset, first, last, raw, reasons_by_id)
     counted = Counter(reason for reasons in reasons_by_id.values() for reason in reasons)
     result = GateResult(dataset.name, len(raw), len(reasons_by_id), dict(counted))
 
-    what = f"{dataset.name} for {business_date}"
+    what = f"{dataset.name} for {first}" + ("" if first == last else f"..{last}")
     report.raise_for_failures(what, row_level_too=False)
     # Lines that could not even be parsed count against the batch too.
-    unparseable = _unparseable(engine, dataset, business_date)
+    unparseable = _unparseable(engine, dataset, first, last)
     rejected, total = len(reasons_by_id) + unparseable, len(raw) + unparseable
     if total and rejected / total > max_rejected_share:
         top = counted.most_common(3)
@@ -164,10 +156,10 @@ def check(
     return result
 
 
-def _unparseable(engine: Engine, dataset: Dataset, business_date: date) -> int:
+def _unparseable(engine: Engine, dataset: Dataset, first: date, last: date) -> int:
     with engine.connect() as conn:
         value = conn.execute(
-            sql("ops/load_unparseable"), {"business_date": business_date, "source": dataset.name}
+            sql("ops/load_unparseable"), {"first": first, "last": last, "source": dataset.name}
         ).scalar()
     return int(value or 0)
 
@@ -175,24 +167,22 @@ def _unparseable(engine: Engine, dataset: Dataset, business_date: date) -> int:
 def _write_quarantine(
     engine: Engine,
     dataset: Dataset,
-    business_date: date,
+    first: date,
+    last: date,
     raw: pd.DataFrame,
     reasons_by_id: dict[int, list[str]],
 ) -> None:
-    """Replace the date's gate rejects (parse rejects, raw_id null, belong to the load step)."""
+    """Replace the dates' gate rejects (parse rejects, raw_id null, belong to the load step)."""
     rejected = raw[raw["raw_id"].isin(reasons_by_id.keys())]
+    payload = [c for c in rejected.columns if c not in ("raw_id", "business_date", "source_file")]
     rows = [
         (
-            business_date,
+            record["business_date"],
             int(record["raw_id"]),
             record["source_file"],
             "; ".join(reasons_by_id[int(record["raw_id"])]),
             json.dumps(
-                {
-                    k: (None if pd.isna(v) else v)
-                    for k, v in record.items()
-                    if k not in ("raw_id", "source_file")
-                },
+                {k: (None if pd.isna(record[k]) else record[k]) for k in payload},
                 ensure_ascii=False,
             ),
         )
@@ -201,10 +191,10 @@ def _write_quarantine(
     table = psql.Identifier("quarantine", dataset.name)
     with driver_cursor(engine) as cursor:
         cursor.execute(
-            psql.SQL("delete from {} where business_date = %s and raw_id is not null").format(
-                table
-            ),
-            (business_date,),
+            psql.SQL(
+                "delete from {} where business_date between %s and %s and raw_id is not null"
+            ).format(table),
+            (first, last),
         )
         execute_values(
             cursor,
@@ -218,9 +208,9 @@ def _write_quarantine(
         )
         cursor.execute(
             psql.SQL(
-                "update ops.loads set rows_quarantined ="
-                " (select count(*) from {} where business_date = %(day)s)"
-                " where business_date = %(day)s and source = %(source)s"
+                "update ops.loads l set rows_quarantined ="
+                " (select count(*) from {} q where q.business_date = l.business_date)"
+                " where l.business_date between %(first)s and %(last)s and l.source = %(source)s"
             ).format(table),
-            {"day": business_date, "source": dataset.name},
+            {"first": first, "last": last, "source": dataset.name},
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Engine, text
 
@@ -17,17 +17,23 @@ def _statements(name: str) -> list[str]:
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 
 
-def publish(engine: Engine, dataset: Dataset, business_date: date, tz: str) -> int:
-    """Replace the date's core rows with the raw rows the gate let through; returns the count."""
-    params = {"business_date": business_date, "tz": tz}
+def publish(engine: Engine, dataset: Dataset, first: date, last: date, tz: str) -> int:
+    """Replace the dates' core rows with the raw rows the gate let through, in one transaction
+    for the whole range (day by day, in order, so the latest promotions export wins)."""
+    statements = _statements(dataset.name)
     published = 0
     with engine.begin() as conn:
-        for statement in _statements(dataset.name):
-            result = conn.execute(text(statement), params)
-            if statement.lower().startswith("insert"):
-                published = result.rowcount
-        conn.execute(
-            sql("ops/load_published"),
-            {"business_date": business_date, "source": dataset.name, "rows": published},
-        )
+        day = first
+        while day <= last:
+            params = {"business_date": day, "tz": tz}
+            for statement in statements:
+                result = conn.execute(text(statement), params)
+                if statement.lower().startswith("insert"):
+                    count = result.rowcount
+            conn.execute(
+                sql("ops/load_published"),
+                {"business_date": day, "source": dataset.name, "rows": count},
+            )
+            published += count
+            day += timedelta(days=1)
     return published

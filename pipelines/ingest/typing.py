@@ -56,14 +56,25 @@ KEYS: dict[str, tuple[str, ...]] = {
     "pos_lines": ("ticket_id", "line_id"),
     "door_counts": ("store_id", "ts"),
     "staffing": ("store_id", "ts"),
-    "promotions": ("promo_id", "store_id", "date"),
+    # Exports overlap from one day to the next (a 15-day calendar, a 14-day forecast): their
+    # rows are only duplicates within the same export.
+    "promotions": ("business_date", "promo_id", "store_id", "date"),
     "reviews": ("review_id",),
-    "weather": ("kind", "city", "ts"),
+    "weather": ("business_date", "kind", "city", "ts"),
 }
 
 
+# The column whose calendar day must fall on (or within days of) the row's business date.
+OFFSET_OF = {"promotions": "date"}
+
+
 def typed_frame(dataset: str, raw: pd.DataFrame) -> pd.DataFrame:
+    """Typed columns plus ``<column>_offset_days``: days between the row's timestamp (or date)
+    and its business date, so one expectation checks a single night and a history range alike."""
     frame = raw.copy()
     for column, cast in CASTS[dataset].items():
         frame[column] = cast(frame[column])
+    business_date = frame["business_date"] = _date(frame["business_date"])
+    column = OFFSET_OF.get(dataset, "ts")
+    frame[f"{column}_offset_days"] = (frame[column].dt.normalize() - business_date).dt.days
     return frame

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from pipelines.orchestration.airflow_env import apply_airflow_environment
 from pipelines.paths import DAGS_DIR
 from pipelines.settings import Settings
+from pipelines.window import SCHEDULE_TIME
 
 DAG_ID = "nightshift_nightly"
-SCHEDULE_TIME = time(2, 0)
 
 
 @dataclass(frozen=True)

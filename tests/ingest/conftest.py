@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,5 +16,4 @@ def landing_settings(settings: Settings, tmp_path: Path) -> Settings:
 
 
 def window_for(day: date, settings: Settings) -> RunWindow:
-    start = datetime.combine(day, time(2), tzinfo=settings.tz).astimezone(UTC)
-    return RunWindow.from_interval(start, start + timedelta(days=1), None, "test", settings.tz)
+    return RunWindow.for_business_date(day, settings.tz, "test")

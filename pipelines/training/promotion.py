@@ -1,0 +1,106 @@
+"""Champion/challenger: register every challenger, promote it only when it beats the champion.
+
+The decision is pure (``decide``); ``record`` registers the model version in MLflow, moves the
+``champion`` alias when promoted, and writes the decision with both scores to
+ops.model_promotions (one row per model and business date; a re-run replaces it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Engine
+
+from pipelines.sqlfiles import sql
+
+CHAMPION = "champion"
+
+
+@dataclass(frozen=True)
+class Decision:
+    model_name: str
+    metric: str
+    higher_is_better: bool
+    challenger_score: float
+    champion_score: float | None
+    margin: float
+    promoted: bool
+    reason: str
+
+
+def decide(
+    model_name: str,
+    metric: str,
+    challenger: float,
+    champion: float | None,
+    higher_is_better: bool,
+    margin: float,
+) -> Decision:
+    """Promote when there is no champion, or the challenger is better by at least ``margin``
+    (relative: 0.01 = 1% better on the same holdout)."""
+    if champion is None:
+        return Decision(model_name, metric, higher_is_better, challenger, None, margin, True,
+                        f"no champion yet; challenger {metric}={challenger:.4f}")  # fmt: skip
+    scale = abs(champion) or 1e-12
+    gain = (challenger - champion) / scale if higher_is_better else (champion - challenger) / scale
+    promoted = gain >= margin
+    verdict = "promoted" if promoted else "kept the champion"
+    reason = (
+        f"challenger {metric}={challenger:.4f} vs champion {champion:.4f} on the same holdout: "
+        f"{gain:+.1%} (needs {margin:+.1%}) -> {verdict}"
+    )
+    return Decision(
+        model_name, metric, higher_is_better, challenger, champion, margin, promoted, reason
+    )
+
+
+def champion_version(model_name: str) -> str | None:
+    """The registry version holding the champion alias, if any."""
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    try:
+        return str(MlflowClient().get_model_version_by_alias(model_name, CHAMPION).version)
+    except MlflowException:
+        return None
+
+
+def record(
+    engine: Engine,
+    business_date: date,
+    decision: Decision,
+    run_id: str,
+    model_uri: str,
+) -> str:
+    """Register the challenger, move the alias if promoted, log the decision (its version)."""
+    import mlflow
+    from mlflow import MlflowClient
+
+    previous = champion_version(decision.model_name)
+    version = str(mlflow.register_model(model_uri, decision.model_name).version)
+    client = MlflowClient()
+    client.set_model_version_tag(
+        decision.model_name, version, "nightshift.decision", decision.reason
+    )
+    if decision.promoted:
+        client.set_registered_model_alias(decision.model_name, CHAMPION, version)
+    with engine.begin() as conn:
+        conn.execute(
+            sql("ops/model_promotion_upsert"),
+            {
+                "business_date": business_date,
+                "model_name": decision.model_name,
+                "challenger_run_id": run_id,
+                "challenger_version": version,
+                "champion_version": previous,
+                "metric": decision.metric,
+                "higher_is_better": decision.higher_is_better,
+                "challenger_score": decision.challenger_score,
+                "champion_score": decision.champion_score,
+                "margin": decision.margin,
+                "promoted": decision.promoted,
+                "reason": decision.reason,
+            },
+        )
+    return version
