@@ -56,3 +56,27 @@ def simulated_weather(settings: Settings) -> Iterator[str]:
             else:
                 os.environ[key] = value
         get_settings.cache_clear()
+
+
+def load_history(settings: Settings, first: date, last: date) -> int:
+    """Load the simulated days before the demo night into core (skipped when already there)."""
+    from sqlalchemy import text
+
+    from pipelines.stages.ingest import ingest_history
+    from pipelines.warehouse import warehouse
+
+    engine = warehouse(settings)
+    with engine.connect() as conn:
+        loaded = conn.execute(
+            text(
+                "select count(distinct business_date) from ops.loads"
+                " where source = 'pos_lines' and rows_published is not null"
+                " and business_date between :first and :last"
+            ),
+            {"first": first, "last": last},
+        ).scalar_one()
+    days = (last - first).days + 1
+    if loaded == days:
+        return 0
+    ingest_history(engine, settings, first, last, progress=True)
+    return days

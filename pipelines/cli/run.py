@@ -78,22 +78,22 @@ def demo(
         ),
     ] = datetime(2026, 11, 22),
     stores: Annotated[int, typer.Option(help="Stores to simulate.")] = 5,
-    weeks: Annotated[int, typer.Option(help="Weeks of history to simulate.")] = 4,
+    weeks: Annotated[int, typer.Option(help="Weeks of history to simulate.")] = 8,
     seed: Annotated[int, typer.Option(help="Simulator seed.")] = 7,
     quiet: QuietOption = False,
 ) -> None:
     """Simulate a few weeks for a handful of stores (reused when present), serve their weather
     locally, and run the nightly DAG for the last simulated business date."""
-    from pipelines.demo import simulated_landing, simulated_weather
+    from pipelines.demo import load_history, simulated_landing, simulated_weather
 
     settings = get_settings()
     logical = day.date()
     business_date = logical - timedelta(days=1)
-    landing = simulated_landing(
-        settings, stores=stores, start=business_date - timedelta(weeks=weeks), end=business_date,
-        seed=seed,
-    )  # fmt: skip
+    first = business_date - timedelta(weeks=weeks)
+    landing = simulated_landing(settings, stores=stores, start=first, end=business_date, seed=seed)
     typer.echo(f"landing: {landing}")
     with simulated_weather(settings) as weather_url:
         typer.echo(f"weather API (simulated, Open-Meteo shape): {weather_url}")
+        loaded = load_history(get_settings(), first, business_date - timedelta(days=1))
+        typer.echo(f"history: {loaded} days loaded" if loaded else "history: already loaded")
         _run_and_summarise(get_settings(), logical, quiet)
