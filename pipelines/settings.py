@@ -7,6 +7,7 @@ returns a frozen object; code receives it as an argument rather than reading ``o
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -86,6 +87,17 @@ class Settings(BaseSettings):
         default=(0.3, 3.0),
         description="A batch's row count must lie within these multiples of its trailing "
         "28-day average (JSON list, e.g. [0.3, 3.0]).",
+    )
+
+    promotion_margin: float = Field(
+        default=0.01,
+        ge=0,
+        description="How much better (relative, on the same holdout) a challenger must score to "
+        "replace the champion model.",
+    )
+    train_device: Literal["auto", "cpu", "cuda"] = Field(
+        default="auto",
+        description="Where models train and score: auto (CUDA when present), cpu or cuda.",
     )
 
     @field_validator("timezone")

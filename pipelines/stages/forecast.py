@@ -1,0 +1,54 @@
+"""Forecast: tonight's forecasts from the champion models, written to forecast.* for the run
+date (replacing that date's rows in one transaction). Every row names the model version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from pipelines.errors import NightshiftError
+from pipelines.settings import Settings
+from pipelines.sqlfiles import sql
+from pipelines.window import RunWindow
+
+# Enough past hours for the RNN's lookback, with room for gaps.
+TRAFFIC_CONTEXT_DAYS = 35
+
+
+def forecast_traffic(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
+    from pipelines.tracking import configure_mlflow
+    from pipelines.training import traffic
+    from pipelines.training.mlflow_models import load_champion
+
+    configure_mlflow(settings)
+    loaded = load_champion(traffic.MODEL_NAME)
+    if loaded is None:
+        raise NightshiftError(f"no champion {traffic.MODEL_NAME} in the MLflow registry yet")
+    model, version = loaded
+    origin = traffic.history_end(window)
+    history = traffic.load_history(
+        engine, origin - pd.Timedelta(days=TRAFFIC_CONTEXT_DAYS), origin
+    )
+    horizon = model.forecaster.config.horizon
+    future = traffic.future_inputs(engine, window, origin, horizon)
+    predicted = model.forecaster.predict(history, future_exog=future, origin=origin)
+    rows = [
+        {
+            "run_date": window.business_date,
+            "store_id": r.location_id,
+            "ts_local": r.ts.to_pydatetime(),
+            "tz": settings.timezone,
+            "p10": float(r.p10),
+            "p50": float(r.p50),
+            "p90": float(r.p90),
+            "model_name": traffic.MODEL_NAME,
+            "model_version": version,
+        }
+        for r in predicted.itertuples()
+    ]
+    with engine.begin() as conn:
+        conn.execute(sql("forecast/traffic_hourly_delete"), {"run_date": window.business_date})
+        conn.execute(sql("forecast/traffic_hourly_insert"), rows)
+    return {"traffic_rows": len(rows), "traffic_model_version": version}

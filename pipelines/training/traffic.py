@@ -1,0 +1,180 @@
+"""Nightly training of the foot-traffic RNN (``traffic_rnn``) and tonight's traffic forecast.
+
+The challenger is fine-tuned from the champion's weights (a cold start when there is none),
+trained on everything before the last week, and scored with the champion on that same week.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from pipelines.errors import NightshiftError
+from pipelines.settings import Settings
+from pipelines.sqlfiles import sql
+from pipelines.window import RunWindow
+
+MODEL_NAME = "traffic_rnn"
+HISTORY_DAYS = 730
+HOLDOUT_HOURS = 168
+
+
+class TrafficModel:
+    """What the registry stores: the fitted forecaster (pickled behind a pyfunc)."""
+
+    def __init__(self, forecaster: Any) -> None:
+        self.forecaster = forecaster
+
+    def predict_frame(self, history: pd.DataFrame) -> pd.DataFrame:
+        return self.forecaster.predict(history)
+
+
+def history_end(window: RunWindow) -> pd.Timestamp:
+    """Exclusive end of the known hours: midnight after the business date."""
+    return pd.Timestamp(datetime.combine(window.business_date + timedelta(days=1), time.min))
+
+
+def load_history(engine: Engine, first: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    with engine.connect() as conn:
+        frame = pd.read_sql(
+            sql("training/traffic_history"),
+            conn,
+            params={"first": first.to_pydatetime(), "end": end.to_pydatetime()},
+        )
+    frame["ts"] = pd.to_datetime(frame["ts"])
+    return frame
+
+
+def future_inputs(
+    engine: Engine, window: RunWindow, origin: pd.Timestamp, hours: int
+) -> pd.DataFrame:
+    with engine.connect() as conn:
+        frame = pd.read_sql(
+            sql("training/traffic_future_inputs"),
+            conn,
+            params={
+                "business_date": window.business_date,
+                "origin": origin.to_pydatetime(),
+                "end": (origin + pd.Timedelta(hours=hours)).to_pydatetime(),
+            },
+        )
+    frame["ts"] = pd.to_datetime(frame["ts"])
+    return frame
+
+
+def evaluate(forecaster: Any, history: pd.DataFrame, origin: pd.Timestamp) -> dict[str, Any]:
+    """Score a forecast from ``origin`` against the observed hours after it; the horizon's
+    inputs are the observed ones (tonight's forecasts stand in for them in production)."""
+    horizon = history[history["ts"] >= origin]
+    predicted = forecaster.predict(
+        history[history["ts"] < origin], future_exog=horizon.drop(columns="count"), origin=origin
+    )
+    scored = predicted.merge(horizon[["location_id", "ts", "count"]], on=["location_id", "ts"])
+    scored = scored.dropna(subset=["count"])
+    lagged = history.assign(ts=history["ts"] + pd.Timedelta(hours=168))[
+        ["location_id", "ts", "count"]
+    ].rename(columns={"count": "naive"})
+    scored = scored.merge(lagged, on=["location_id", "ts"], how="left")
+    mae = float((scored["p50"] - scored["count"]).abs().mean())
+    naive = scored.dropna(subset=["naive"])
+    naive_mae = float((naive["naive"] - naive["count"]).abs().mean()) if len(naive) else None
+    inside = (scored["count"] >= scored["p10"]) & (scored["count"] <= scored["p90"])
+    return {
+        "holdout_mae": mae,
+        "holdout_seasonal_naive_mae": naive_mae,
+        "holdout_mae_ratio_vs_naive": mae / naive_mae if naive_mae else None,
+        "holdout_coverage_p10_p90": float(inside.mean()),
+        "holdout_hours_scored": len(scored),
+        "frame": scored,
+    }
+
+
+def _plot(scored: pd.DataFrame, path: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    stores = sorted(scored["location_id"].unique())[:3]
+    figure, axes = plt.subplots(len(stores), 1, figsize=(11, 2.6 * len(stores)), squeeze=False)
+    for axis, store in zip(axes[:, 0], stores, strict=True):
+        rows = scored[scored["location_id"] == store].sort_values("ts")
+        axis.fill_between(rows["ts"], rows["p10"], rows["p90"], alpha=0.3, label="P10-P90")
+        axis.plot(rows["ts"], rows["p50"], label="P50")
+        axis.plot(rows["ts"], rows["count"], color="black", linewidth=0.8, label="actual")
+        axis.set_title(f"{store}: holdout week, forecast vs actual")
+    axes[0, 0].legend(loc="upper right")
+    figure.tight_layout()
+    figure.savefig(path, dpi=90)
+    plt.close(figure)
+
+
+def train(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
+    import tempfile
+
+    import mlflow
+
+    from models.traffic.config import TrafficConfig
+    from models.traffic.forecast import TrafficForecaster
+    from pipelines.tracking import configure_mlflow
+    from pipelines.training import promotion
+    from pipelines.training.mlflow_models import load_champion, log_pickled_model
+
+    end = history_end(window)
+    history = load_history(engine, end - pd.Timedelta(days=HISTORY_DAYS), end)
+    origin = end - pd.Timedelta(hours=HOLDOUT_HOURS)
+    config = replace(TrafficConfig(), device=settings.train_device, country=settings.country)
+    needed = config.lookback + 2 * HOLDOUT_HOURS
+    if history.empty or history["ts"].nunique() < needed:
+        raise NightshiftError(
+            f"{MODEL_NAME}: needs at least {needed // 24} days of door counts before "
+            f"{window.business_date}; load more history (nightshift ingest)"
+        )
+    configure_mlflow(settings)
+    loaded = load_champion(MODEL_NAME)
+    champion = loaded[0].forecaster if loaded else None
+    warm = champion.state_dict() if champion else None
+    with mlflow.start_run(run_name=f"{MODEL_NAME}-{window.business_date}") as run:
+        mlflow.set_tags({"nightshift.model": MODEL_NAME,
+                         "nightshift.business_date": window.business_date.isoformat()})  # fmt: skip
+        challenger = TrafficForecaster(config).fit(history[history["ts"] < origin], warm)
+        scores = evaluate(challenger, history, origin)
+        champion_scores = evaluate(champion, history, origin) if champion else None
+        mlflow.log_params(config.to_dict() | {"warm_start": warm is not None})
+        mlflow.log_dict(
+            {"first": str(history["ts"].min()), "end": str(end), "holdout_origin": str(origin),
+             "stores": sorted(history["location_id"].unique())},
+            "data_window.json",
+        )  # fmt: skip
+        mlflow.log_metrics({k: v for k, v in scores.items() if isinstance(v, float)})
+        if champion_scores:
+            mlflow.log_metric("champion_holdout_mae", champion_scores["holdout_mae"])
+        with tempfile.TemporaryDirectory() as tmp:
+            _plot(scores["frame"], f"{tmp}/forecast_vs_actual.png")
+            mlflow.log_artifact(f"{tmp}/forecast_vs_actual.png", "plots")
+        example = history[history["location_id"] == history["location_id"].iloc[0]].tail(
+            config.context
+        )
+        uri = log_pickled_model(
+            TrafficModel(challenger), "model", example, challenger.predict(example).head(24)
+        )
+        decision = promotion.decide(
+            MODEL_NAME,
+            "holdout_mae",
+            scores["holdout_mae"],
+            champion_scores["holdout_mae"] if champion_scores else None,
+            higher_is_better=False,
+            margin=settings.promotion_margin,
+        )
+        version = promotion.record(engine, window.business_date, decision, run.info.run_id, uri)
+    return {
+        "mlflow_run_id": run.info.run_id,
+        "version": version,
+        "promoted": decision.promoted,
+        "holdout_mae": round(scores["holdout_mae"], 3),
+        "coverage": round(scores["holdout_coverage_p10_p90"], 3),
+    }
