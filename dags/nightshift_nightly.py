@@ -8,12 +8,15 @@ plans and sends the reports.
 * **Partition**: the run's data interval is the 24 h before its logical date; the business date
   is the local date on which that interval starts (logical date 2026-11-22 → business date
   2026-11-21). Re-running a logical date replaces exactly that date's outputs.
-* **Flow**: `open_run → reference → {pos, weather, reviews}: extract → load → validate →
-  publish → train → plan → report → close_run`. Tasks pass references (dates, staged file
-  paths, MLflow run ids, counts), never data frames.
+* **Flow**: `open_run → reference → {pos, weather, reviews}: extract → load →
+  validate → publish → train_* → forecast → plan → report → close_run`. Tasks pass
+  references (dates, staged file paths, MLflow run ids, counts), never data frames.
 * **Gate**: every source's validation (and the calendar's) must pass before any source is
   published to `core`; a failed gate fails the run at once (no retries) and nothing downstream
   runs. Rejected rows are kept in `quarantine.*` with the reason.
+* **Models**: each `train_*` task trains a challenger, compares it with the champion on the
+  same holdout and promotes it only if better (`ops.model_promotions`); they share the one-slot
+  `trainer` pool so parallel backfill runs never train at once.
 * **Log**: every run is one row of `ops.pipeline_runs`, keyed by logical date.
 
 All logic lives in the `pipelines` package; this file only wires it.
@@ -34,6 +37,7 @@ from pipelines.settings import get_settings
 TIMEZONE = get_settings().timezone
 # One task group per source connector (see pipelines.sources.datasets.BY_SOURCE).
 SOURCES = ("pos", "weather", "reviews")
+TRAINER_POOL = "trainer"  # one slot: see pipelines.orchestration.local_run
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "data-engineering",
@@ -141,11 +145,17 @@ def nightshift_nightly() -> None:
 
         return nightly.validate_calendar(window)
 
-    @task
-    def train(window: dict[str, str]) -> dict[str, Any]:
+    @task(pool=TRAINER_POOL, execution_timeout=timedelta(minutes=45))
+    def train_traffic(window: dict[str, str]) -> dict[str, Any]:
         from pipelines import nightly
 
-        return nightly.train(window)
+        return nightly.train_traffic(window)
+
+    @task
+    def forecast(window: dict[str, str]) -> dict[str, Any]:
+        from pipelines import nightly
+
+        return nightly.forecast(window)
 
     @task
     def plan(window: dict[str, str]) -> dict[str, Any]:
@@ -183,13 +193,18 @@ def nightshift_nightly() -> None:
     # Nothing is published for the date unless every gate passed.
     for task_ref in published.values():
         gates >> task_ref
-    trained = train(window)
-    list(published.values()) >> trained
+    trained = {"traffic": train_traffic(window)}
+    for model_task in trained.values():
+        list(published.values()) >> model_task
+    forecasts = forecast(window)
+    list(trained.values()) >> forecasts
     planned = plan(window)
-    trained >> planned
-    results = {"reference": references, "train": trained, "plan": planned} | {
-        f"publish_{source}": task_ref for source, task_ref in published.items()
-    }
+    forecasts >> planned
+    results = (
+        {"reference": references, "forecast": forecasts, "plan": planned}
+        | {f"train_{name}": task_ref for name, task_ref in trained.items()}
+        | {f"publish_{source}": task_ref for source, task_ref in published.items()}
+    )
     reported = report(window, results)
     close_run(window, results | {"report": reported})
 

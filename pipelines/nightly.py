@@ -14,7 +14,6 @@ from pipelines.settings import get_settings
 from pipelines.stages import ingest as ingest_stage
 from pipelines.stages import plan as plan_stage
 from pipelines.stages import report as report_stage
-from pipelines.stages import train as train_stage
 from pipelines.stages import validate as validate_stage
 from pipelines.warehouse import warehouse
 from pipelines.window import RunWindow
@@ -76,8 +75,20 @@ def validate_calendar(window_ref: WindowRef) -> Counts:
     )
 
 
-def train(window_ref: WindowRef) -> Counts:
-    return train_stage.open_training_run(get_settings(), RunWindow.from_ref(window_ref))
+def train_traffic(window_ref: WindowRef) -> Counts:
+    from pipelines.training import traffic
+
+    settings = get_settings()
+    return traffic.train(warehouse(settings), settings, RunWindow.from_ref(window_ref))
+
+
+def forecast(window_ref: WindowRef) -> Counts:
+    from pipelines.stages import forecast as forecast_stage
+
+    settings = get_settings()
+    return forecast_stage.forecast_traffic(
+        warehouse(settings), settings, RunWindow.from_ref(window_ref)
+    )
 
 
 def plan(window_ref: WindowRef) -> Counts:

@@ -38,11 +38,20 @@ def logical_datetime(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, SCHEDULE_TIME, tzinfo=tz)
 
 
+# One training slot: two backfill runs never train at the same time (they would fight over the
+# CPU or GPU and over the champion alias). On a GPU worker this pool maps to its queue.
+TRAINER_POOL = "trainer"
+
+
 def migrate_airflow_metadata() -> None:
-    """``airflow db migrate``, in process; quick when the database is already current."""
+    """``airflow db migrate`` and the pools the DAGs use, in process; quick when current."""
+    from airflow.models.pool import Pool
     from airflow.utils.db import upgradedb
 
     upgradedb()
+    Pool.create_or_update_pool(
+        TRAINER_POOL, 1, "model training: one at a time", include_deferred=False
+    )
 
 
 def run_dag(settings: Settings, day: date, dag_id: str = DAG_ID) -> DagRunOutcome:

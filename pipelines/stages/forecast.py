@@ -28,9 +28,7 @@ def forecast_traffic(engine: Engine, settings: Settings, window: RunWindow) -> d
         raise NightshiftError(f"no champion {traffic.MODEL_NAME} in the MLflow registry yet")
     model, version = loaded
     origin = traffic.history_end(window)
-    history = traffic.load_history(
-        engine, origin - pd.Timedelta(days=TRAFFIC_CONTEXT_DAYS), origin
-    )
+    history = traffic.load_history(engine, origin - pd.Timedelta(days=TRAFFIC_CONTEXT_DAYS), origin)
     horizon = model.forecaster.config.horizon
     future = traffic.future_inputs(engine, window, origin, horizon)
     predicted = model.forecaster.predict(history, future_exog=future, origin=origin)

@@ -89,12 +89,14 @@ def _table_checksums(business_date: str) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_demo_night_twice_gives_one_run_and_identical_tables(settings) -> None:  # type: ignore[no-untyped-def]
-    demo = ("demo", "--date", "2026-11-22", "--stores", "2", "--weeks", "1", "--quiet")
+    # Five weeks: the traffic RNN needs two weeks of lookback plus two holdout weeks.
+    demo = ("demo", "--date", "2026-11-22", "--stores", "2", "--weeks", "5", "--quiet")
     first = _nightshift(*demo)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert "business date 2026-11-21  ->  success" in first.stdout
     for task in ("open_run", "reference", "pos.extract", "pos.publish", "weather.validate",
-                 "reviews.publish", "train", "plan", "report", "close_run"):  # fmt: skip
+                 "reviews.publish", "train_traffic", "forecast", "plan", "report",
+                 "close_run"):  # fmt: skip
         assert f"  {task} " in first.stdout
     tables = _table_checksums("2026-11-21")
     assert all(not value.startswith("0:") for value in tables.values()), tables
@@ -105,7 +107,7 @@ def test_demo_night_twice_gives_one_run_and_identical_tables(settings) -> None: 
 
     query = _nightshift(
         "db", "psql", "-At", "-c",
-        "select business_date, status, attempts, counts->>'train.mlflow_run_id'"
+        "select business_date, status, attempts, counts->>'train_traffic.mlflow_run_id'"
         " from ops.pipeline_runs where logical_date = '2026-11-22'",
     )  # fmt: skip
     assert query.returncode == 0, query.stderr
@@ -119,6 +121,14 @@ def test_demo_night_twice_gives_one_run_and_identical_tables(settings) -> None: 
     mlflow.set_tracking_uri(settings.tracking_uri)
     run = mlflow.get_run(mlflow_run_id)
     assert run.data.tags["nightshift.business_date"] == "2026-11-21"
+    assert {"holdout_mae", "holdout_coverage_p10_p90"} <= set(run.data.metrics)
+    forecasts = _nightshift(
+        "db", "psql", "-At", "-c",
+        "select count(*), count(distinct store_id), bool_and(p10 <= p50 and p50 <= p90),"
+        " min(model_version) from forecast.traffic_hourly where run_date = '2026-11-21'",
+    )  # fmt: skip
+    count, stores, ordered, version = forecasts.stdout.strip().split("|")
+    assert (int(count), int(stores), ordered) == (2 * 168, 2, "t") and version
 
     summary = settings.data_dir / "reports" / "2026-11-21" / "run-summary.json"
     report = json.loads(summary.read_text())

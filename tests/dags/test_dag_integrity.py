@@ -122,7 +122,7 @@ def test_nightly_schedule_is_02_00_business_time_without_catchup(dags: dict[str,
 def test_nightly_flow_order(dags: dict[str, Any]) -> None:
     dag = dags["nightshift_nightly"]
     order = ["open_run", "reference", "pos.extract", "pos.load", "pos.validate", "pos.publish",
-             "train", "plan", "report", "close_run"]  # fmt: skip
+             "train_traffic", "forecast", "plan", "report", "close_run"]  # fmt: skip
     for upstream, downstream in pairwise(order):
         ancestors = dag.get_task(downstream).get_flat_relative_ids(upstream=True)
         assert upstream in ancestors, f"{upstream} must run before {downstream}"
@@ -135,3 +135,9 @@ def test_nothing_is_published_unless_every_gate_passed(dags: dict[str, Any]) -> 
     assert {p.task_id for p in publishes} == {"pos.publish", "weather.publish", "reviews.publish"}
     for publish in publishes:
         assert gates <= publish.get_flat_relative_ids(upstream=True), publish.task_id
+
+
+def test_training_tasks_share_the_one_slot_trainer_pool(dags: dict[str, Any]) -> None:
+    dag = dags["nightshift_nightly"]
+    trainers = [t for t in dag.tasks if t.task_id.startswith("train_")]
+    assert trainers and all(t.pool == "trainer" for t in trainers)
