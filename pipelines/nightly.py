@@ -92,7 +92,8 @@ def forecast(window_ref: WindowRef) -> Counts:
 
 
 def plan(window_ref: WindowRef) -> Counts:
-    return plan_stage.planning_capacity(warehouse(get_settings()), RunWindow.from_ref(window_ref))
+    settings = get_settings()
+    return plan_stage.plan_staffing(warehouse(settings), settings, RunWindow.from_ref(window_ref))
 
 
 def report(window_ref: WindowRef, results: dict[str, Counts]) -> Counts:

@@ -100,6 +100,16 @@ class Settings(BaseSettings):
         description="Where models train and score: auto (CUDA when present), cpu or cuda.",
     )
 
+    staffing_quantile: float = Field(
+        default=0.8,
+        ge=0.1,
+        le=0.9,
+        description="Traffic quantile the staffing plan is built on (0.8 = P80, between P50/P90).",
+    )
+    report_language: Literal["es", "en"] = Field(
+        default="es", description="Language of plan rationales and the staffing email."
+    )
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

@@ -1,7 +1,9 @@
-"""Plan: turn forecasts into staffing, promotion and reward tables for the days ahead.
+"""Plan: turn tonight's forecasts into the staffing plan and shifts for the next seven days.
 
-The planning horizon is the seven days after the business date; what is computed now is the
-capacity every plan is bounded by, the hours each store is open in that horizon.
+The model itself (Erlang C cashiers, labour-standard floor staff, minimum/maximum rules, minimal
+shifts) lives in ``pipelines.planning`` and docs/staffing-model.md; this stage feeds it the
+champion's traffic quantiles and each store's measured conversion rate, and replaces the run
+date's rows of plan.staffing, plan.shifts and plan.shift_totals in one transaction.
 """
 
 from __future__ import annotations
@@ -9,17 +11,83 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine
+import pandas as pd
+from sqlalchemy import Engine, text
 
+from pipelines.errors import NightshiftError
+from pipelines.planning.opening_hours import store_hours
+from pipelines.planning.parameters import StaffingParameters, StoreProfile
+from pipelines.planning.planner import plan_week
+from pipelines.settings import Settings
 from pipelines.sqlfiles import sql
 from pipelines.window import RunWindow
 
 PLANNING_HORIZON_DAYS = 7
 
 
-def planning_capacity(engine: Engine, window: RunWindow) -> dict[str, Any]:
-    start = window.business_date + timedelta(days=1)
-    end = window.business_date + timedelta(days=PLANNING_HORIZON_DAYS)
+def _inputs(engine: Engine, window: RunWindow) -> tuple[pd.DataFrame, list[StoreProfile], str]:
     with engine.connect() as conn:
-        row = conn.execute(sql("plan/open_store_hours"), {"start": start, "end": end}).one()
-    return {"open_store_days": row.open_store_days, "open_store_hours": row.open_store_hours}
+        stores = pd.read_sql(
+            sql("plan/store_profiles"), conn, params={"business_date": window.business_date}
+        )
+        forecast = pd.read_sql(
+            sql("plan/traffic_forecast"), conn, params={"run_date": window.business_date}
+        )
+    if forecast.empty:
+        raise NightshiftError(f"no traffic forecast for run date {window.business_date}")
+    first = window.business_date + timedelta(days=1)
+    last = window.business_date + timedelta(days=PLANNING_HORIZON_DAYS)
+    hours = pd.concat(
+        [
+            store_hours(row.opening_hours, first, last).assign(store_id=row.store_id)
+            for row in stores.itertuples()
+        ],
+        ignore_index=True,
+    )
+    forecast["ts"] = pd.to_datetime(forecast["ts"])
+    hours = hours.merge(forecast.drop(columns="model_version"), on=["store_id", "ts"], how="left")
+    # Hours past the forecast horizon (a last night's after-midnight close) reuse the last hour.
+    hours = hours.sort_values(["store_id", "ts"])
+    hours[["p10", "p50", "p90"]] = hours.groupby("store_id")[["p10", "p50", "p90"]].ffill()
+    hours = hours.rename(columns={"p10": "traffic_p10", "p50": "traffic_p50", "p90": "traffic_p90"})
+    profiles = [
+        StoreProfile(
+            store_id=row.store_id,
+            format=row.format,
+            size_sqm=float(row.size_sqm),
+            conversion_rate=None if pd.isna(row.conversion_rate) else float(row.conversion_rate),
+        )
+        for row in stores.itertuples()
+    ]
+    return hours, profiles, str(forecast["model_version"].iloc[0])
+
+
+def _records(frame: pd.DataFrame, **extra: Any) -> list[dict[str, Any]]:
+    records = frame.assign(**extra).to_dict("records")
+    return [
+        {k: (v.to_pydatetime() if isinstance(v, pd.Timestamp) else v) for k, v in r.items()}
+        for r in records
+    ]
+
+
+def plan_staffing(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
+    hours, profiles, version = _inputs(engine, window)
+    params = StaffingParameters(planning_quantile=settings.staffing_quantile)
+    plan = plan_week(hours, profiles, params, language=settings.report_language)
+    run = {"run_date": window.business_date}
+    hourly = plan.hourly.rename(columns={"ts": "ts_local"})
+    shifts = plan.shifts.assign(
+        shift_no=plan.shifts.groupby(["store_id", "business_date", "role"]).cumcount() + 1
+    )
+    with engine.begin() as conn:
+        for table in ("staffing", "shifts", "shift_totals"):
+            conn.execute(text(f"delete from plan.{table} where run_date = :run_date"), run)
+        conn.execute(sql("plan/staffing_insert"), _records(hourly, model_version=version, **run))
+        conn.execute(sql("plan/shifts_insert"), _records(shifts, **run))
+        conn.execute(sql("plan/shift_totals_insert"), _records(plan.shift_totals, **run))
+    return {
+        "staffing_rows": len(hourly),
+        "shifts": len(shifts),
+        "staff_hours": float(plan.shift_totals["staff_hours"].sum()),
+        "hours_at_maximum": int((hourly["binding_rule"] == "maximum").sum()),
+    }

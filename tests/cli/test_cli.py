@@ -129,6 +129,15 @@ def test_demo_night_twice_gives_one_run_and_identical_tables(settings) -> None: 
     )  # fmt: skip
     count, stores, ordered, version = forecasts.stdout.strip().split("|")
     assert (int(count), int(stores), ordered) == (2 * 168, 2, "t") and version
+    staffing = _nightshift(
+        "db", "psql", "-At", "-c",
+        "select count(distinct business_date), bool_and(staff = 0) filter (where binding_rule"
+        " = 'closed'), min(staff) filter (where binding_rule <> 'closed'),"
+        " count(*) filter (where rationale = '') from plan.staffing where run_date = '2026-11-21'",
+    )  # fmt: skip
+    days, closed_empty, open_minimum, silent = staffing.stdout.strip().split("|")
+    assert (days, closed_empty, silent) == ("7", "t", "0")
+    assert int(open_minimum) >= 1  # someone on every role while open
 
     summary = settings.data_dir / "reports" / "2026-11-21" / "run-summary.json"
     report = json.loads(summary.read_text())
