@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from pipelines.cli import airflow_cmd, db, ingest_cmd, run, settings_cmd, simulate
+from pipelines.cli import airflow_cmd, db, ingest_cmd, run, settings_cmd, simulate, traffic
 from pipelines.errors import NightshiftError
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(traffic.app, name="traffic")
 app.command("run")(run.run)
 app.command("demo")(run.demo)
 app.command("ingest")(ingest_cmd.ingest)
