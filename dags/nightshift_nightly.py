@@ -151,6 +151,12 @@ def nightshift_nightly() -> None:
 
         return nightly.train_traffic(window)
 
+    @task(pool=TRAINER_POOL, execution_timeout=timedelta(minutes=45))
+    def train_sales(window: dict[str, str]) -> dict[str, Any]:
+        from pipelines import nightly
+
+        return nightly.train_sales(window)
+
     @task
     def forecast(window: dict[str, str]) -> dict[str, Any]:
         from pipelines import nightly
@@ -193,7 +199,7 @@ def nightshift_nightly() -> None:
     # Nothing is published for the date unless every gate passed.
     for task_ref in published.values():
         gates >> task_ref
-    trained = {"traffic": train_traffic(window)}
+    trained = {"traffic": train_traffic(window), "sales": train_sales(window)}
     for model_task in trained.values():
         list(published.values()) >> model_task
     forecasts = forecast(window)

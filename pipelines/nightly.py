@@ -82,12 +82,22 @@ def train_traffic(window_ref: WindowRef) -> Counts:
     return traffic.train(warehouse(settings), settings, RunWindow.from_ref(window_ref))
 
 
-def forecast(window_ref: WindowRef) -> Counts:
-    from pipelines.stages import forecast as forecast_stage
+def train_sales(window_ref: WindowRef) -> Counts:
+    from pipelines.training import sales
 
     settings = get_settings()
-    return forecast_stage.forecast_traffic(
-        warehouse(settings), settings, RunWindow.from_ref(window_ref)
+    return sales.train(warehouse(settings), settings, RunWindow.from_ref(window_ref))
+
+
+def forecast(window_ref: WindowRef) -> Counts:
+    """Tonight's forecasts from the champions: hourly traffic (7 days), daily sales (14 days)."""
+    from pipelines.stages import forecast as forecast_stage
+    from pipelines.training import sales
+
+    settings = get_settings()
+    engine, window = warehouse(settings), RunWindow.from_ref(window_ref)
+    return forecast_stage.forecast_traffic(engine, settings, window) | sales.forecast(
+        engine, settings, window
     )
 
 

@@ -95,7 +95,7 @@ def test_demo_night_twice_gives_one_run_and_identical_tables(settings) -> None: 
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert "business date 2026-11-21  ->  success" in first.stdout
     for task in ("open_run", "reference", "pos.extract", "pos.publish", "weather.validate",
-                 "reviews.publish", "train_traffic", "forecast", "plan", "report",
+                 "reviews.publish", "train_traffic", "train_sales", "forecast", "plan", "report",
                  "close_run"):  # fmt: skip
         assert f"  {task} " in first.stdout
     tables = _table_checksums("2026-11-21")
@@ -138,6 +138,18 @@ def test_demo_night_twice_gives_one_run_and_identical_tables(settings) -> None: 
     days, closed_empty, open_minimum, silent = staffing.stdout.strip().split("|")
     assert (days, closed_empty, silent) == ("7", "t", "0")
     assert int(open_minimum) >= 1  # someone on every role while open
+    sales = _nightshift(
+        "db", "psql", "-At", "-c",
+        "select count(distinct date), count(*) filter (where category = '__all__'),"
+        " bool_and(prediction >= 0) from forecast.sales_daily where run_date = '2026-11-21'",
+    )  # fmt: skip
+    assert sales.stdout.strip() == "14|28|t"  # 14 days x 2 stores of store totals
+    promotions = _nightshift(
+        "db", "psql", "-At", "-c",
+        "select model_name, promoted from ops.model_promotions"
+        " where business_date = '2026-11-21' order by 1",
+    )  # fmt: skip
+    assert [line.split("|")[0] for line in promotions.stdout.split()] == ["sales_rf", "traffic_rnn"]
 
     summary = settings.data_dir / "reports" / "2026-11-21" / "run-summary.json"
     report = json.loads(summary.read_text())

@@ -1,0 +1,165 @@
+"""Nightly training of the daily sales forest (``sales_rf``) and tonight's sales forecast.
+
+The challenger learns from everything up to 14 days before the business date and is scored,
+like the champion, on those last 14 days (WAPE against the actual sales).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from pipelines.settings import Settings
+from pipelines.sqlfiles import sql
+from pipelines.window import RunWindow
+
+MODEL_NAME = "sales_rf"
+HISTORY_DAYS = 730
+FORECAST_DAYS = 14
+
+
+class SalesModel:
+    """What the registry stores: the fitted forest with its feature pipeline."""
+
+    def __init__(self, forecaster: Any) -> None:
+        self.forecaster = forecaster
+
+    def predict_frame(self, sales: pd.DataFrame) -> pd.DataFrame:
+        return self.forecaster.predict(pd.to_datetime(sales["date"]).max(), sales)
+
+
+def load_inputs(engine: Engine, window: RunWindow) -> Any:
+    from models.sales.frame import SalesInputs
+
+    last = window.business_date
+    params = {"first": last - timedelta(days=HISTORY_DAYS), "last": last}
+    with engine.connect() as conn:
+        sales = pd.read_sql(sql("training/sales_daily"), conn, params=params)
+        promotions = pd.read_sql(
+            sql("training/sales_promotions"),
+            conn,
+            params=params | {"last": last + timedelta(days=FORECAST_DAYS)},
+        )
+        weather = pd.read_sql(sql("training/sales_weather"), conn, params=params)
+    return SalesInputs(sales=sales, promotions=promotions, weather=weather)
+
+
+def _score(forecaster: Any, inputs: Any, origin: pd.Timestamp) -> dict[str, Any]:
+    from models.sales.backtest import fold_forecast
+    from models.sales.metrics import score
+
+    frame = fold_forecast(forecaster, inputs, origin)
+    result = score(frame)
+    return {
+        "holdout_wape": result["model"]["wape"],
+        "holdout_seasonal_naive_wape": result["seasonal_naive"]["wape"],
+        "holdout_wape_ratio_vs_naive": result["ratio"]["wape"],
+        "holdout_mae": result["model"]["mae"],
+        "holdout_rmse": result["model"]["rmse"],
+    }
+
+
+def _plot_importances(importances: dict[str, float], path: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    top = list(importances.items())[:15][::-1]
+    figure, axis = plt.subplots(figsize=(7, 5))
+    axis.barh([name for name, _ in top], [value for _, value in top])
+    axis.set_title("sales_rf feature importances")
+    figure.tight_layout()
+    figure.savefig(path, dpi=90)
+    plt.close(figure)
+
+
+def train(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
+    import mlflow
+
+    from models.sales.config import SalesConfig
+    from models.sales.forest import SalesForecaster
+    from pipelines.tracking import configure_mlflow
+    from pipelines.training import promotion
+    from pipelines.training.mlflow_models import load_champion, log_pickled_model
+
+    inputs = load_inputs(engine, window)
+    origin = pd.Timestamp(window.business_date - timedelta(days=FORECAST_DAYS))
+    config = SalesConfig(country=settings.country)
+    configure_mlflow(settings)
+    loaded = load_champion(MODEL_NAME)
+    champion = loaded[0].forecaster if loaded else None
+    with mlflow.start_run(run_name=f"{MODEL_NAME}-{window.business_date}") as run:
+        mlflow.set_tags({"nightshift.model": MODEL_NAME,
+                         "nightshift.business_date": window.business_date.isoformat()})  # fmt: skip
+        challenger = SalesForecaster(config).fit_inputs(inputs.sales_until(origin))
+        scores = _score(challenger, inputs, origin)
+        champion_scores = _score(champion, inputs, origin) if champion else None
+        importances = challenger.feature_importances()
+        mlflow.log_params(config.to_dict())
+        mlflow.log_dict(
+            {"first": str(inputs.sales["date"].min()), "last": str(window.business_date),
+             "holdout_origin": str(origin.date()), "training_rows": challenger.training_rows},
+            "data_window.json",
+        )  # fmt: skip
+        mlflow.log_metrics({k: float(v) for k, v in scores.items() if v is not None})
+        if champion_scores:
+            mlflow.log_metric("champion_holdout_wape", champion_scores["holdout_wape"])
+        mlflow.log_dict(importances, "feature_importances.json")
+        with tempfile.TemporaryDirectory() as tmp:
+            _plot_importances(importances, f"{tmp}/feature_importances.png")
+            mlflow.log_artifact(f"{tmp}/feature_importances.png", "plots")
+        example = inputs.sales.tail(200)
+        uri = log_pickled_model(
+            SalesModel(challenger), "model", example, SalesModel(challenger).predict_frame(example)
+        )
+        decision = promotion.decide(
+            MODEL_NAME,
+            "holdout_wape",
+            scores["holdout_wape"],
+            champion_scores["holdout_wape"] if champion_scores else None,
+            higher_is_better=False,
+            margin=settings.promotion_margin,
+        )
+        version = promotion.record(engine, window.business_date, decision, run.info.run_id, uri)
+    return {
+        "mlflow_run_id": run.info.run_id,
+        "version": version,
+        "promoted": decision.promoted,
+        "holdout_wape": round(scores["holdout_wape"], 4),
+        "wape_ratio_vs_naive": round(scores["holdout_wape_ratio_vs_naive"] or 0.0, 3),
+    }
+
+
+def forecast(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
+    from pipelines.errors import NightshiftError
+    from pipelines.tracking import configure_mlflow
+    from pipelines.training.mlflow_models import load_champion
+
+    configure_mlflow(settings)
+    loaded = load_champion(MODEL_NAME)
+    if loaded is None:
+        raise NightshiftError(f"no champion {MODEL_NAME} in the MLflow registry yet")
+    model, version = loaded
+    inputs = load_inputs(engine, window)
+    predicted = model.forecaster.predict_inputs(pd.Timestamp(window.business_date), inputs)
+    rows = [
+        {
+            "run_date": window.business_date,
+            "store_id": r.store_id,
+            "date": pd.Timestamp(r.date).date(),
+            "category": r.category,
+            "prediction": float(r.prediction),
+            "model_name": MODEL_NAME,
+            "model_version": version,
+        }
+        for r in predicted.itertuples()
+    ]
+    with engine.begin() as conn:
+        conn.execute(sql("forecast/sales_daily_delete"), {"run_date": window.business_date})
+        conn.execute(sql("forecast/sales_daily_insert"), rows)
+    return {"sales_rows": len(rows), "sales_model_version": version}
