@@ -27,14 +27,14 @@ def _window(settings: Settings) -> RunWindow:
 
 def test_ingested_calendar_passes_the_gate(engine: Engine, settings: Settings) -> None:
     window = _window(settings)
-    counts = ingest_reference(engine, window, settings.country)
+    counts = ingest_reference(engine, window, settings)
     assert counts["calendar_days"] > 365
     assert validate_reference(engine, window)["calendar_rows_validated"] == 42
 
 
 def test_missing_calendar_days_stop_the_run(engine: Engine, settings: Settings) -> None:
     window = _window(settings)
-    ingest_reference(engine, window, settings.country)
+    ingest_reference(engine, window, settings)
     with engine.begin() as conn:
         conn.execute(
             text("delete from ref.calendar where date between '2032-02-20' and '2032-03-20'")
