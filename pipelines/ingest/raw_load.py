@@ -82,7 +82,7 @@ def copy_into_raw(
             psql.SQL("delete from {} where business_date = %s").format(quarantine),
             (business_date,),
         )
-        cursor.copy_expert(copy.as_string(cursor), payload)
+        cursor.copy_expert(copy.as_string(cursor), payload, size=1 << 20)
         if parsed.rejected:
             cursor.executemany(
                 psql.SQL(
