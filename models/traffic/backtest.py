@@ -4,7 +4,7 @@ strictly before it, and score against the simple baselines (pure orchestration, 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -15,6 +15,9 @@ from models.traffic.data import HOUR, build_panel, clean_history
 from models.traffic.features import detect_exog_columns
 from models.traffic.metrics import backtest_metrics
 from pipelines.errors import NightshiftError
+
+if TYPE_CHECKING:
+    from models.traffic.forecast import TrafficForecaster
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,8 @@ def run_backtest(
         horizon_rows = table[
             (table["ts"] >= origin) & (table["ts"] < origin + config.horizon * HOUR)
         ]
+        # The horizon's observed exogenous values stand in for their forecasts: exact for
+        # planned promotions, optimistic for weather.
         future_exog = horizon_rows[["location_id", "ts", *exog]] if exog else None
         forecast = forecaster.predict(before, future_exog=future_exog, origin=origin)
         if gbm is not None:
@@ -89,6 +94,8 @@ def run_backtest(
     metrics["training"] = training
     metrics["origins"] = [str(o) for o in origins]
     metrics["horizon"] = config.horizon
+    metrics["exog_columns"] = list(exog)
+    metrics["config"] = config.to_dict()
     return BacktestResult(forecasts=forecasts, metrics=metrics)
 
 
@@ -114,9 +121,11 @@ def _with_actuals_and_baselines(
     return ordered.assign(actual=actual, seasonal_naive=naive, same_hour_mean_4w=mean)
 
 
-def _training_summary(forecaster: Any) -> dict[str, Any]:
+def _training_summary(forecaster: TrafficForecaster) -> dict[str, Any]:
     report = forecaster.report
+    assert report is not None
     return {
+        "interval_scale": list(report.interval_scale),
         "epochs": report.epochs,
         "best_epoch": report.best_epoch,
         "best_validation_loss": report.best_validation_loss,

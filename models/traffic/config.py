@@ -11,6 +11,8 @@ HOURS_PER_WEEK = 168
 ANCHOR_WEEKS = 4
 # A longer, steadier same-hour mean offered to the network next to the anchor.
 LONG_WEEKS = 8
+# "A year ago" is 52 weeks earlier: the same weekday, near the same date.
+YEAR_HOURS = 52 * HOURS_PER_WEEK
 
 Device = Literal["auto", "cpu", "cuda"]
 
@@ -46,10 +48,12 @@ class TrafficConfig:
     # cuts training cost ~3x at little loss; validation and forecasts use every hour.
     train_steps: int = 48
     batch_size: int = 256
+    # On a GPU, bigger batches keep it busy (same windows per epoch, fewer steps).
+    gpu_batch_size: int = 1024
     samples_per_epoch: int = 8192
-    max_epochs: int = 25
+    max_epochs: int = 40
     finetune_epochs: int = 3
-    patience: int = 4
+    patience: int = 6
     learning_rate: float = 2e-3
     finetune_learning_rate: float = 5e-4
     weight_decay: float = 1e-4
@@ -79,6 +83,12 @@ class TrafficConfig:
         LONG_WEEKS same-hour values of every horizon step, whichever reaches further."""
         weeks_back = -(-self.horizon // HOURS_PER_WEEK) + LONG_WEEKS - 1
         return max(self.lookback, weeks_back * HOURS_PER_WEEK)
+
+    @property
+    def reach(self) -> int:
+        """Hours before an origin that forecasting may read: the context, and the same dates
+        a year earlier with the 4 weeks before them (year-over-year features)."""
+        return max(self.context, YEAR_HOURS + (ANCHOR_WEEKS + 1) * HOURS_PER_WEEK)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -15,6 +15,8 @@ import pandas as pd
 from pipelines.errors import NightshiftError
 
 REQUIRED_COLUMNS = ("location_id", "ts", "count")
+# Other names accepted for location_id (the point-of-sale exports call it store_id).
+LOCATION_ALIASES = ("store_id",)
 HOUR = pd.Timedelta(hours=1)
 
 
@@ -24,6 +26,9 @@ def clean_history(frame: pd.DataFrame, exog_columns: tuple[str, ...] = ()) -> pd
 
     Sub-hourly rows are summed into their hour; repeated (location, ts) rows keep the last.
     """
+    if "location_id" not in frame.columns:
+        alias = next((a for a in LOCATION_ALIASES if a in frame.columns), None)
+        frame = frame.rename(columns={alias: "location_id"}) if alias else frame
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         raise NightshiftError(

@@ -139,7 +139,7 @@ class TrafficForecaster:
         quantiles = []
         every_row = np.arange(len(panel.locations))
         for rows in np.array_split(every_row, max(1, -(-len(every_row) // PREDICT_CHUNK))):
-            batch = builder.build(rows, np.full(len(rows), cfg.context))
+            batch = builder.build(rows, np.full(len(rows), cfg.reach))
             with torch.no_grad(), cpu_threads(cfg.cpu_threads):
                 scaled = network(
                     torch.from_numpy(batch.past).to(device),

@@ -68,12 +68,10 @@ class GbmOnLags:
         )
         rng = np.random.default_rng(cfg.seed)
         rows, origins = ranges.sample(min(TRAINING_WINDOWS, ranges.total), rng)
-        batch = builder.build(rows, origins)
         steps = np.sort(rng.choice(cfg.horizon, min(STEPS_PER_WINDOW, cfg.horizon), replace=False))
-        features = _design(
-            Batch(batch.past, batch.future[:, steps], batch.series, batch.target, batch.scale)
-        )
-        target = batch.target[:, steps].reshape(-1)
+        batch = builder.build(rows, origins, steps=steps)
+        features = _design(batch)
+        target = batch.target.reshape(-1)
         known = ~np.isnan(target)
         self.model = HistGradientBoostingRegressor(
             loss="absolute_error", max_iter=300, learning_rate=0.1, random_state=cfg.seed
@@ -95,7 +93,7 @@ class GbmOnLags:
         panel = forecast_panel(table, cfg, self.exog_columns, start, future_exog)
         builder = make_builder(panel, cfg, self.exog_mean, self.exog_std, ())
         batch = builder.build(
-            np.arange(len(panel.locations)), np.full(len(panel.locations), cfg.context)
+            np.arange(len(panel.locations)), np.full(len(panel.locations), cfg.reach)
         )
         scaled = self.model.predict(_design(batch)).reshape(len(panel.locations), cfg.horizon)
         p50 = np.maximum(scaled * batch.scale[:, None], 0.0)

@@ -49,12 +49,13 @@ def forecast_panel(
     origin: pd.Timestamp,
     future_exog: pd.DataFrame | None,
 ) -> Panel:
-    """The ``context`` hours before ``origin`` (strictly before: nothing later is read) and
-    ``horizon`` empty hours after it, for every location with history before the origin."""
+    """The ``reach`` hours before ``origin`` (strictly before: nothing later is read) and
+    ``horizon`` empty hours after it, for every location with history before the origin.
+    The origin is at ``panel.index_of(origin) == config.reach``."""
     before = table[table["ts"] < origin]
     if before.empty:
         raise NightshiftError(f"no traffic history before the forecast origin {origin}")
-    start = origin - config.context * HOUR
+    start = origin - config.reach * HOUR
     panel = build_panel(
         before[before["ts"] >= start],
         exog_columns,
@@ -63,7 +64,7 @@ def forecast_panel(
         locations=tuple(sorted(before["location_id"].unique())),
     ).padded(0, config.horizon)
     if future_exog is not None and exog_columns:
-        panel = _fill_future_exog(panel, future_exog, exog_columns, config.context)
+        panel = _fill_future_exog(panel, future_exog, exog_columns, config.reach)
     return panel
 
 

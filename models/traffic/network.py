@@ -15,7 +15,9 @@ from torch import nn
 from torch.nn import functional
 
 QUANTILES = (0.1, 0.5, 0.9)
-INITIAL_HALF_WIDTH = 0.2  # in units of the series' scale; training adjusts it quickly
+# Decoder outputs per hour: anchor multiplier, additive correction, P10 and P90 offsets.
+OUTPUTS = 4
+INITIAL_HALF_WIDTH = 0.2  # in units of the hour's activity; training adjusts it quickly
 
 
 class TrafficNetwork(nn.Module):
@@ -46,7 +48,7 @@ class TrafficNetwork(nn.Module):
             nn.Dropout(dropout),
             nn.Linear(decoder_hidden, decoder_hidden),
             nn.GELU(),
-            nn.Linear(decoder_hidden, len(QUANTILES)),
+            nn.Linear(decoder_hidden, OUTPUTS),
         )
         # Multipliers of the P10 and P90 offsets, set after training so the intervals cover
         # 80% of the validation hours (see train.calibrate_intervals); 1 while training.
@@ -56,23 +58,32 @@ class TrafficNetwork(nn.Module):
         nn.init.zeros_(last.weight)
         offset = math.log(math.expm1(INITIAL_HALF_WIDTH))  # softplus(offset) == half width
         with torch.no_grad():
-            last.bias.copy_(torch.tensor([0.0, offset, offset]))
+            last.bias.copy_(torch.tensor([0.0, 0.0, offset, offset]))
 
     def forward(
         self, past: torch.Tensor, future: torch.Tensor, series: torch.Tensor
     ) -> torch.Tensor:
-        """past [B, L, Fp], future [B, H, Ff] (column 0: anchor), series [B] -> [B, H, 3]
-        scaled P10/P50/P90."""
+        """past [B, L, Fp], future [B, H, Ff] (column 0: anchor, 1: activity), series [B]
+        -> [B, H, 3] scaled P10/P50/P90."""
         batch, lookback, features = past.shape
         patches = past.reshape(batch, lookback // self.patch_hours, self.patch_hours * features)
-        _, last_state = self.encoder(functional.gelu(self.patch(patches)))
+        tokens = functional.gelu(self.patch(patches))
+        # The recurrence runs in float32 even under bf16 autocast: it is a small share of the
+        # compute, and bf16 support of fused RNN kernels varies across GPUs.
+        with torch.autocast(device_type=past.device.type, enabled=False):
+            _, last_state = self.encoder(tokens.float())
         summary = torch.cat([last_state[-1], self.embedding(series)], dim=-1)
         hidden = self.step(future) + self.context(summary).unsqueeze(1)
         raw = self.decoder(hidden).float()
-        p50 = future[..., 0].float() + raw[..., 0]
+        anchor, activity = future[..., 0].float(), future[..., 1].float()
+        # Effects like holidays, promotions and level shifts are proportional to the level:
+        # one output scales the anchor; the additive correction and the interval widths are
+        # in units of the hour's recent activity, so a closed hour (activity 0) is forecast
+        # as exactly 0 with an empty interval.
+        p50 = anchor * (1 + raw[..., 0]) + activity * raw[..., 1]
         scale = self.interval_scale
-        p10 = p50 - scale[0] * functional.softplus(raw[..., 1])
-        p90 = p50 + scale[1] * functional.softplus(raw[..., 2])
+        p10 = p50 - scale[0] * activity * functional.softplus(raw[..., 2])
+        p90 = p50 + scale[1] * activity * functional.softplus(raw[..., 3])
         return torch.stack([p10, p50, p90], dim=-1)
 
     def grow_embedding(self, series_count: int) -> None:

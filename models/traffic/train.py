@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import dataclasses
 import logging
 import time
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from models.traffic.config import Device, TrafficConfig
 from models.traffic.network import TrafficNetwork, pinball_loss
 from models.traffic.sampling import OriginRanges
 from models.traffic.windows import Batch, WindowBuilder
+from pipelines.errors import NightshiftError
 
 GRADIENT_CLIP = 1.0
 CALIBRATION_MIN_HOURS = 200
@@ -56,7 +56,7 @@ def cpu_threads(count: int) -> Iterator[None]:
 
 def resolve_device(choice: Device) -> torch.device:
     if choice == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("device='cuda' was requested but no CUDA GPU is available")
+        raise NightshiftError("device cuda was requested but torch sees no CUDA GPU")
     if choice == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     return torch.device(choice)
@@ -75,25 +75,26 @@ class _EpochBatches(IterableDataset[dict[str, torch.Tensor]]):
     """One epoch of randomly drawn training windows, built a whole batch at a time."""
 
     def __init__(
-        self, builder: WindowBuilder, ranges: OriginRanges, config: TrafficConfig, seed: int
+        self,
+        builder: WindowBuilder,
+        ranges: OriginRanges,
+        config: TrafficConfig,
+        seed: int,
+        batch_size: int,
     ) -> None:
-        self.builder, self.ranges, self.config, self.seed = builder, ranges, config, seed
+        self.builder, self.ranges, self.config = builder, ranges, config
+        self.seed, self.batch_size = seed, batch_size
 
     def __iter__(self) -> Iterator[dict[str, torch.Tensor]]:
         rng = np.random.default_rng(self.seed)
         # No more draws per epoch than there are distinct windows (short histories).
         windows = min(self.config.samples_per_epoch, self.ranges.total)
-        batches = max(1, -(-windows // self.config.batch_size))
+        batches = max(1, -(-windows // self.batch_size))
         horizon, steps = self.config.horizon, self.config.train_steps
         for _ in range(batches):
-            rows, origins = self.ranges.sample(self.config.batch_size, rng)
-            batch = self.builder.build(rows, origins, rng=rng)
-            if steps < horizon:
-                keep = np.sort(rng.choice(horizon, size=steps, replace=False))
-                batch = dataclasses.replace(
-                    batch, future=batch.future[:, keep], target=batch.target[:, keep]
-                )
-            yield to_tensors(batch)
+            rows, origins = self.ranges.sample(self.batch_size, rng)
+            keep = np.sort(rng.choice(horizon, size=min(steps, horizon), replace=False))
+            yield to_tensors(self.builder.build(rows, origins, rng=rng, steps=keep))
 
 
 def _autocast(device: torch.device) -> torch.autocast:
@@ -134,7 +135,7 @@ def train_network(
     optimiser = torch.optim.AdamW(
         network.parameters(), lr=learning_rate, weight_decay=config.weight_decay
     )
-    plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(optimiser, factor=0.5, patience=1)
+    plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(optimiser, factor=0.5, patience=2)
     validation_batches = [to_tensors(batch) for batch in validation]
     best_loss, best_epoch, best_state, stale = float("inf"), 0, None, 0
     started, samples, epoch = time.perf_counter(), 0, 0
@@ -146,7 +147,13 @@ def train_network(
     for epoch in range(1, epochs + 1):
         network.train()
         loader = DataLoader(
-            _EpochBatches(builder, train, config, seed=config.seed * 100_003 + epoch),
+            _EpochBatches(
+                builder,
+                train,
+                config,
+                seed=config.seed * 100_003 + epoch,
+                batch_size=config.gpu_batch_size if device.type == "cuda" else config.batch_size,
+            ),
             batch_size=None,
             pin_memory=device.type == "cuda",
         )
@@ -199,8 +206,8 @@ def calibrate_intervals(
 ) -> None:
     """Stretch or shrink the P10 and P90 offsets so that, on the validation windows, 10% of
     the open hours fall below P10 and 10% above P90. Pinball training gets close; this fixes
-    what remains (e.g. a drift between early and recent history). Closed hours (anchor 0) are
-    left out: their traffic is always 0, inside any interval."""
+    what remains (e.g. a drift between early and recent history). Closed hours (activity 0)
+    are left out: their forecast and interval are exactly 0."""
     network.interval_scale.fill_(1.0)
     below, above = [], []
     with torch.no_grad(), _autocast(device):
@@ -210,7 +217,7 @@ def calibrate_intervals(
                 network(moved["past"], moved["future"], moved["series"]).float().unbind(-1)
             )
             target = moved["target"]
-            usable = ~torch.isnan(target) & (moved["future"][..., 0] > 0)
+            usable = ~torch.isnan(target) & (moved["future"][..., 1] > 0)
             below.append(((p50 - target) / (p50 - p10).clamp_min(1e-6))[usable].cpu())
             above.append(((target - p50) / (p90 - p50).clamp_min(1e-6))[usable].cpu())
     lower, upper = torch.cat(below), torch.cat(above)

@@ -2,8 +2,9 @@
 
 Stores of different kinds and sizes (3 to 3,000 people an hour), with opening hours, daily and
 weekly shapes, a December peak, trends and level shifts, Peru holidays (busy for malls and
-restaurants, quiet for office districts), paydays, city-wide daily shocks, overdispersed count
-noise, and outages (missing hours, dropped rows, stuck-at-zero sensors).
+restaurants, quiet for office districts), yearly events that are not holidays (Christmas
+shopping, Mother's Day), paydays, city-wide daily shocks, overdispersed count noise, and
+outages (missing hours, dropped rows, stuck-at-zero sensors).
 
 Write a table for the backtest CLI:
 ``python -m tests.traffic.synthetic --series 20 --days 730 --output /tmp/traffic.csv``
@@ -34,6 +35,10 @@ _WEEKLY = {
     "office": [1.1, 1.1, 1.1, 1.05, 1.0, 0.35, 0.15],
 }
 _HOLIDAY_EFFECT = {"retail": 0.8, "restaurant": 1.5, "mall": 1.6, "office": 0.25}
+# Yearly events that are not public holidays: Christmas shopping (Dec 15-24) and Mother's Day
+# (second Sunday of May, Peru's busiest day for restaurants).
+_CHRISTMAS_SHOPPING = {"retail": 1.4, "restaurant": 1.1, "mall": 1.5, "office": 1.0}
+_MOTHERS_DAY = {"retail": 1.2, "restaurant": 1.9, "mall": 1.4, "office": 1.0}
 
 
 @dataclass(frozen=True)
@@ -66,9 +71,11 @@ def synthetic_traffic(
     seed: int = 0,
     outages: bool = True,
     exog: bool = False,
+    expected: bool = False,
 ) -> pd.DataFrame:
     """One row per (location_id, hour) with ``count`` (NaN during outages; some hours absent).
-    With ``exog``, adds ``promotion``, ``temperature`` and ``precipitation`` that move traffic."""
+    With ``exog``, adds ``promotion``, ``temperature`` and ``precipitation`` that move traffic;
+    with ``expected``, the mean the counts were drawn around (an unbeatable oracle)."""
     rng = np.random.default_rng(seed)
     ts = pd.date_range(start, periods=days * 24, freq="h")
     day_index = np.arange(len(ts)) // 24
@@ -79,6 +86,9 @@ def synthetic_traffic(
     before_holiday = np.roll(is_holiday, -1)
     month_end = (day_dates + pd.offsets.MonthEnd(0)).day
     payday = np.asarray((day_dates.day == 15) | (day_dates.day == month_end))
+    month, day = day_dates.month.to_numpy(), day_dates.day.to_numpy()
+    christmas_shopping = (month == 12) & (day >= 15) & (day <= 24)
+    mothers_day = (month == 5) & (day_dates.day_of_week.to_numpy() == 6) & (day >= 8) & (day <= 14)
     season = 1 + 0.15 * np.cos(2 * np.pi * (day_dates.day_of_year.to_numpy() - 355) / 365.25)
     city_shock = np.exp(rng.normal(0, 0.08, days))
 
@@ -112,6 +122,8 @@ def synthetic_traffic(
             * (1 + store.trend * np.arange(days) / 365)
             * np.where(is_holiday, _HOLIDAY_EFFECT[kind], 1.0)
             * np.where(before_holiday & ~is_holiday, 1.1, 1.0)
+            * np.where(christmas_shopping, _CHRISTMAS_SHOPPING[kind], 1.0)
+            * np.where(mothers_day, _MOTHERS_DAY[kind], 1.0)
             * np.where(payday, 1.08, 1.0)
             * city_shock
             * np.exp(rng.normal(0, 0.05, days))
@@ -137,6 +149,8 @@ def synthetic_traffic(
             counts[rng.random(len(ts)) < 0.003] = np.nan
             keep = rng.random(len(ts)) > 0.003  # rows that never arrived
         frame = pd.DataFrame({"location_id": store.location_id, "ts": ts, "count": counts})
+        if expected:
+            frame["expected"] = mean
         if exog:
             frame["promotion"] = promotion
             frame["temperature"] = np.round(temperature, 1)

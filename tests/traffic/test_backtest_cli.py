@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from typer.testing import CliRunner
 
 from models.traffic.backtest import backtest_origins, run_backtest
@@ -106,3 +107,12 @@ def test_missing_file_is_a_one_line_error(tmp_path: Path) -> None:
     )
     assert isinstance(result.exception, NightshiftError)
     assert "does not exist" in str(result.exception)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA GPU")
+def test_asking_for_a_missing_gpu_is_a_one_line_error(
+    history: pd.DataFrame, tmp_path: Path
+) -> None:
+    result = _backtest(history, tmp_path, "--device", "cuda")
+    assert isinstance(result.exception, NightshiftError)
+    assert "cuda" in str(result.exception) and "\n" not in str(result.exception)

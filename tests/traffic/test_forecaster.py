@@ -164,7 +164,7 @@ def test_a_promotion_planned_for_the_horizon_raises_the_forecast() -> None:
         plan = pd.DataFrame({"ts": hours, "promotion": promotion})  # no location: all stores
         return float(forecaster.predict(table, future_exog=plan)["p50"].sum())
 
-    assert total(1.0) > 1.1 * total(0.0)
+    assert total(1.0) > 1.3 * total(0.0)
     # Exogenous columns stay optional: forecasting without them still works.
     bare = forecaster.predict(table[["location_id", "ts", "count"]])
     assert np.isfinite(bare[["p10", "p50", "p90"]].to_numpy()).all()
