@@ -42,7 +42,7 @@ def read_traffic_table(path: Path) -> pd.DataFrame:
     try:
         if path.suffix.lower() in (".parquet", ".pq"):
             return pd.read_parquet(path)
-        return pd.read_csv(path, dtype={"location_id": str})
+        return pd.read_csv(path, dtype={"location_id": str, "store_id": str})
     except Exception as error:  # any parser failure is a user-facing "cannot read" error
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
         raise NightshiftError(f"cannot read {path} as CSV or Parquet: {reason}") from None
@@ -54,8 +54,9 @@ def backtest(
         Path,
         typer.Option(
             "--input",
-            help="CSV or Parquet with location_id, ts (hourly, local time) and count; known "
-            "exogenous columns (promotion, temperature, precipitation...) are used if present.",
+            help="CSV or Parquet with location_id (or store_id), ts (hourly, local time) and "
+            "count; known exogenous columns (promotion, temperature, precipitation...) are used "
+            "if present.",
         ),
     ],
     output: Annotated[

@@ -104,3 +104,26 @@ def record(
             },
         )
     return version
+
+
+def settle(
+    engine: Engine,
+    business_date: date,
+    model_name: str,
+    metric: str,
+    challenger: dict[str, float],
+    champion: dict[str, float] | None,
+    margin: float,
+    run_id: str,
+    model_uri: str,
+) -> tuple[Decision, str]:
+    """Decide on ``metric`` (lower is better) from both holdout scores and record the decision."""
+    decision = decide(
+        model_name,
+        metric,
+        challenger[metric],
+        champion[metric] if champion else None,
+        higher_is_better=False,
+        margin=margin,
+    )
+    return decision, record(engine, business_date, decision, run_id, model_uri)

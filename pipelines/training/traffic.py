@@ -162,15 +162,10 @@ def train(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, An
         uri = log_pickled_model(
             TrafficModel(challenger), "model", example, challenger.predict(example).head(24)
         )
-        decision = promotion.decide(
-            MODEL_NAME,
-            "holdout_mae",
-            scores["holdout_mae"],
-            champion_scores["holdout_mae"] if champion_scores else None,
-            higher_is_better=False,
-            margin=settings.promotion_margin,
-        )
-        version = promotion.record(engine, window.business_date, decision, run.info.run_id, uri)
+        decision, version = promotion.settle(
+            engine, window.business_date, MODEL_NAME, "holdout_mae", scores, champion_scores,
+            settings.promotion_margin, run.info.run_id, uri,
+        )  # fmt: skip
     return {
         "mlflow_run_id": run.info.run_id,
         "version": version,
