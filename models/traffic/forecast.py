@@ -7,6 +7,7 @@ No I/O here: the caller persists ``state_dict()`` (e.g. to MLflow) and hands it 
 from __future__ import annotations
 
 import dataclasses
+import logging
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ import torch
 
 from models.traffic.config import TrafficConfig
 from models.traffic.data import Panel, build_panel, exog_moments
-from models.traffic.features import detect_exog_columns
+from models.traffic.features import CALENDAR_FEATURES, detect_exog_columns
 from models.traffic.inputs import (
     clean_with_exog,
     fixed_windows,
@@ -28,6 +29,7 @@ from models.traffic.network import TrafficNetwork
 from models.traffic.sampling import time_ordered_split
 from models.traffic.train import TrainReport, cpu_threads, resolve_device, train_network
 from models.traffic.windows import (
+    STEP_FEATURES,
     Batch,
     WindowBuilder,
     future_feature_count,
@@ -35,7 +37,9 @@ from models.traffic.windows import (
 )
 from pipelines.errors import NightshiftError
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2
+# What each input column means; weights are only reusable with the same layout.
+INPUT_LAYOUT = {"step": list(STEP_FEATURES), "calendar": list(CALENDAR_FEATURES)}
 # Fields that fix the network's shape; a warm start takes them from the saved state.
 ARCHITECTURE_FIELDS = (
     "horizon",
@@ -48,6 +52,7 @@ ARCHITECTURE_FIELDS = (
     "exog_columns",
 )
 PREDICT_CHUNK = 512
+log = logging.getLogger(__name__)
 
 
 class TrafficForecaster:
@@ -66,6 +71,9 @@ class TrafficForecaster:
     ) -> TrafficForecaster:
         """Train on ``history`` [location_id, ts, count, <exog>...]. With ``init_state`` (a
         previous ``state_dict()``), fine-tune those weights for ``finetune_epochs`` instead."""
+        if init_state is not None and not compatible(init_state):
+            log.warning("traffic model state from another version: training from scratch")
+            init_state = None
         warm = init_state is not None
         if init_state is not None:
             self._restore(init_state, keep_training_settings=True)
@@ -163,6 +171,7 @@ class TrafficForecaster:
         network = self._require_network()
         return {
             "format": STATE_FORMAT,
+            "input_layout": INPUT_LAYOUT,
             "config": self.config.to_dict(),
             "weights": {k: v.detach().cpu().clone() for k, v in network.state_dict().items()},
             "locations": list(self.locations),
@@ -175,6 +184,21 @@ class TrafficForecaster:
         self._restore(state, keep_training_settings=False)
         return self
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickles (e.g. the MLflow model) hold the versioned state, not live objects, so a
+        # pickle from an incompatible version fails loudly instead of forecasting garbage.
+        state = self.state_dict() if self.network is not None else None
+        return {"state": state, "config": self.config.to_dict(), "report": self.report}
+
+    def __setstate__(self, data: dict[str, Any]) -> None:
+        if "state" not in data:
+            raise ValueError("this traffic model was pickled by an older version; retrain it")
+        fresh = TrafficForecaster(TrafficConfig.from_dict(data["config"]))
+        if data["state"] is not None:
+            fresh.load_state_dict(data["state"])
+        fresh.report = data["report"]
+        self.__dict__.update(fresh.__dict__)
+
     def example_inputs(self, batch: int = 2) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Zero tensors shaped like the network's inputs (e.g. an MLflow input example)."""
         cfg, exog = self.config, len(self.exog_columns)
@@ -186,8 +210,11 @@ class TrafficForecaster:
 
     # -------------------------------------------------------------------------------- helpers
     def _restore(self, state: dict[str, Any], *, keep_training_settings: bool) -> None:
-        if state.get("format") != STATE_FORMAT:
-            raise ValueError(f"unsupported traffic model state format {state.get('format')!r}")
+        if not compatible(state):
+            raise ValueError(
+                "this traffic model state was saved by another version of the model "
+                f"(format {state.get('format')!r}); retrain it"
+            )
         saved = TrafficConfig.from_dict(state["config"])
         if keep_training_settings:
             shape = {name: getattr(saved, name) for name in ARCHITECTURE_FIELDS}
@@ -230,3 +257,8 @@ class TrafficForecaster:
 
     def _builder(self, panel: Panel) -> WindowBuilder:
         return make_builder(panel, self.config, self.exog_mean, self.exog_std, self.locations)
+
+
+def compatible(state: dict[str, Any]) -> bool:
+    """Whether ``state`` was saved with this version's input layout (usable to warm-start)."""
+    return state.get("format") == STATE_FORMAT and state.get("input_layout") == INPUT_LAYOUT

@@ -51,12 +51,31 @@ def log_pickled_model(
     return str(info.model_uri)
 
 
+class ChampionUnreadable(Exception):
+    """The registered champion cannot be loaded by this version of the code."""
+
+
 def load_champion(model_name: str) -> tuple[Any, str] | None:
-    """The champion's domain object and its registry version, or None without a champion."""
+    """The champion's domain object and its registry version, or None without a champion.
+
+    Raises ChampionUnreadable when the champion was saved by an incompatible version of the
+    model code (e.g. after a change of architecture), so training can say so and start cold.
+    """
     from pipelines.training.promotion import CHAMPION, champion_version
 
     version = champion_version(model_name)
     if version is None:
         return None
-    loaded = mlflow.pyfunc.load_model(f"models:/{model_name}@{CHAMPION}")
-    return loaded.unwrap_python_model().model, version
+    try:
+        loaded = mlflow.pyfunc.load_model(f"models:/{model_name}@{CHAMPION}")
+        return loaded.unwrap_python_model().model, version
+    except Exception as error:  # unpickling runs the model's own code: any error is possible
+        raise ChampionUnreadable(f"{model_name} v{version}: {error}".splitlines()[0]) from error
+
+
+def try_load_champion(model_name: str) -> tuple[tuple[Any, str] | None, str | None]:
+    """(champion, None), or (None, why) when the champion exists but cannot be read."""
+    try:
+        return load_champion(model_name), None
+    except ChampionUnreadable as error:
+        return None, str(error)

@@ -36,12 +36,13 @@ def decide(
     champion: float | None,
     higher_is_better: bool,
     margin: float,
+    no_champion_because: str = "no champion yet",
 ) -> Decision:
-    """Promote when there is no champion, or the challenger is better by at least ``margin``
-    (relative: 0.01 = 1% better on the same holdout)."""
+    """Promote when there is no (readable) champion, or the challenger is better by at least
+    ``margin`` (relative: 0.01 = 1% better on the same holdout)."""
     if champion is None:
         return Decision(model_name, metric, higher_is_better, challenger, None, margin, True,
-                        f"no champion yet; challenger {metric}={challenger:.4f}")  # fmt: skip
+                        f"{no_champion_because}; challenger {metric}={challenger:.4f}")  # fmt: skip
     scale = abs(champion) or 1e-12
     gain = (challenger - champion) / scale if higher_is_better else (champion - challenger) / scale
     promoted = gain >= margin
@@ -116,6 +117,7 @@ def settle(
     margin: float,
     run_id: str,
     model_uri: str,
+    unreadable_champion: str | None = None,
 ) -> tuple[Decision, str]:
     """Decide on ``metric`` (lower is better) from both holdout scores and record the decision."""
     decision = decide(
@@ -125,5 +127,10 @@ def settle(
         champion[metric] if champion else None,
         higher_is_better=False,
         margin=margin,
+        no_champion_because=(
+            f"champion unreadable by this code version ({unreadable_champion})"
+            if unreadable_champion
+            else "no champion yet"
+        ),
     )
     return decision, record(engine, business_date, decision, run_id, model_uri)

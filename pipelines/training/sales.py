@@ -85,13 +85,13 @@ def train(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, An
     from models.sales.forest import SalesForecaster
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
-    from pipelines.training.mlflow_models import load_champion, log_pickled_model
+    from pipelines.training.mlflow_models import log_pickled_model, try_load_champion
 
     inputs = load_inputs(engine, window)
     origin = pd.Timestamp(window.business_date - timedelta(days=FORECAST_DAYS))
     config = SalesConfig(country=settings.country)
     configure_mlflow(settings)
-    loaded = load_champion(MODEL_NAME)
+    loaded, unreadable = try_load_champion(MODEL_NAME)
     champion = loaded[0].forecaster if loaded else None
     with mlflow.start_run(run_name=f"{MODEL_NAME}-{window.business_date}") as run:
         mlflow.set_tags({"nightshift.model": MODEL_NAME,
@@ -119,7 +119,7 @@ def train(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, An
         )
         decision, version = promotion.settle(
             engine, window.business_date, MODEL_NAME, "holdout_wape", scores, champion_scores,
-            settings.promotion_margin, run.info.run_id, uri,
+            settings.promotion_margin, run.info.run_id, uri, unreadable,
         )  # fmt: skip
     return {
         "mlflow_run_id": run.info.run_id,

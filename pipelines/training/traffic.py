@@ -122,7 +122,7 @@ def train(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, An
     from models.traffic.forecast import TrafficForecaster
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
-    from pipelines.training.mlflow_models import load_champion, log_pickled_model
+    from pipelines.training.mlflow_models import log_pickled_model, try_load_champion
 
     end = history_end(window)
     history = load_history(engine, end - pd.Timedelta(days=HISTORY_DAYS), end)
@@ -135,7 +135,7 @@ def train(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, An
             f"{window.business_date}; load more history (nightshift ingest)"
         )
     configure_mlflow(settings)
-    loaded = load_champion(MODEL_NAME)
+    loaded, unreadable = try_load_champion(MODEL_NAME)
     champion = loaded[0].forecaster if loaded else None
     warm = champion.state_dict() if champion else None
     with mlflow.start_run(run_name=f"{MODEL_NAME}-{window.business_date}") as run:
@@ -164,7 +164,7 @@ def train(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, An
         )
         decision, version = promotion.settle(
             engine, window.business_date, MODEL_NAME, "holdout_mae", scores, champion_scores,
-            settings.promotion_margin, run.info.run_id, uri,
+            settings.promotion_margin, run.info.run_id, uri, unreadable,
         )  # fmt: skip
     return {
         "mlflow_run_id": run.info.run_id,

@@ -4,6 +4,7 @@ unseen stores, scale-free forecasts, reproducibility and warm starts."""
 from __future__ import annotations
 
 import dataclasses
+import pickle
 
 import numpy as np
 import pandas as pd
@@ -53,12 +54,16 @@ def test_gaps_nans_and_short_series_do_not_break_fit_or_predict(history: pd.Data
     forecast = forecaster.predict(broken)
     assert set(forecast["location_id"]) == {"L000", "L001", "L002", "NEW"}
     assert np.isfinite(forecast[["p10", "p50", "p90"]].to_numpy()).all()
+    # The store blind for a week and the 10-day-old store still get traffic forecast.
+    assert (forecast.groupby("location_id")["p50"].sum() > 0).all()
 
 
 def test_same_seed_gives_the_same_forecasts_on_cpu(history: pd.DataFrame) -> None:
     first = TrafficForecaster(TINY).fit(history).predict(history)
     second = TrafficForecaster(TINY).fit(history).predict(history)
     pd.testing.assert_frame_equal(first, second)
+    reseeded = TrafficForecaster(dataclasses.replace(TINY, seed=8)).fit(history)
+    assert not np.allclose(reseeded.predict(history)["p50"], first["p50"])
 
 
 def test_forecasts_follow_the_scale_of_the_input_and_work_for_unseen_stores(
@@ -84,6 +89,8 @@ def test_state_round_trip_and_warm_start_with_a_new_store(
     state = fitted.state_dict()
     restored = TrafficForecaster().load_state_dict(state)
     pd.testing.assert_frame_equal(restored.predict(history), fitted.predict(history))
+    unpickled = pickle.loads(pickle.dumps(fitted))  # how MLflow stores the model
+    pd.testing.assert_frame_equal(unpickled.predict(history), fitted.predict(history))
 
     grown = pd.concat(
         [history, history[history["location_id"] == "L002"].assign(location_id="L999")]
@@ -93,6 +100,13 @@ def test_state_round_trip_and_warm_start_with_a_new_store(
     )
     assert warm.report is not None and warm.report.epochs == 1
     assert "L999" in set(warm.predict(grown)["location_id"])
+    # Weights saved by another version of the inputs are not reused: a cold start instead.
+    stale = state | {"input_layout": {"step": ["anchor"], "calendar": []}}
+    cold = TrafficForecaster(dataclasses.replace(TINY, finetune_epochs=1)).fit(grown, stale)
+    assert cold.report is not None and cold.report.epochs == TINY.max_epochs
+    with pytest.raises(ValueError, match="another version"):
+        TrafficForecaster().load_state_dict(stale)
+
     past, future, series = warm.example_inputs()
     assert warm.network is not None
     assert warm.network(past, future, series).shape == (2, TINY.horizon, 3)
