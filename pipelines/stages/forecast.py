@@ -13,9 +13,6 @@ from pipelines.settings import Settings
 from pipelines.sqlfiles import sql
 from pipelines.window import RunWindow
 
-# Enough past hours for the RNN's lookback, with room for gaps.
-TRAFFIC_CONTEXT_DAYS = 35
-
 
 def forecast_traffic(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
     from pipelines.tracking import configure_mlflow
@@ -28,7 +25,9 @@ def forecast_traffic(engine: Engine, settings: Settings, window: RunWindow) -> d
         raise NightshiftError(f"no champion {traffic.MODEL_NAME} in the MLflow registry yet")
     model, version = loaded
     origin = traffic.history_end(window)
-    history = traffic.load_history(engine, origin - pd.Timedelta(days=TRAFFIC_CONTEXT_DAYS), origin)
+    # As far back as the model reads (its lookback and the year-ago features).
+    reach = pd.Timedelta(hours=model.forecaster.config.reach)
+    history = traffic.load_history(engine, origin - reach, origin)
     horizon = model.forecaster.config.horizon
     future = traffic.future_inputs(engine, window, origin, horizon)
     predicted = model.forecaster.predict(history, future_exog=future, origin=origin)
