@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from pipelines.settings import Settings, get_settings
+from pipelines.sqlfiles import sql
 
 
 def simulated_landing(settings: Settings, stores: int, start: date, end: date, seed: int) -> Path:
@@ -60,21 +61,12 @@ def simulated_weather(settings: Settings) -> Iterator[str]:
 
 def load_history(settings: Settings, first: date, last: date) -> int:
     """Load the simulated days before the demo night into core (skipped when already there)."""
-    from sqlalchemy import text
-
     from pipelines.stages.ingest import ingest_history
     from pipelines.warehouse import warehouse
 
     engine = warehouse(settings)
     with engine.connect() as conn:
-        loaded = conn.execute(
-            text(
-                "select count(distinct business_date) from ops.loads"
-                " where source = 'pos_lines' and rows_published is not null"
-                " and business_date between :first and :last"
-            ),
-            {"first": first, "last": last},
-        ).scalar_one()
+        loaded = conn.execute(sql("ops/loaded_days"), {"first": first, "last": last}).scalar_one()
     days = (last - first).days + 1
     if loaded == days:
         return 0

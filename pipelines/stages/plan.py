@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from pipelines.errors import NightshiftError
 from pipelines.planning.opening_hours import store_hours
@@ -80,8 +80,7 @@ def plan_staffing(engine: Engine, settings: Settings, window: RunWindow) -> dict
         shift_no=plan.shifts.groupby(["store_id", "business_date", "role"]).cumcount() + 1
     )
     with engine.begin() as conn:
-        for table in ("staffing", "shifts", "shift_totals"):
-            conn.execute(text(f"delete from plan.{table} where run_date = :run_date"), run)
+        conn.execute(sql("plan/delete_run"), run)
         conn.execute(sql("plan/staffing_insert"), _records(hourly, model_version=version, **run))
         conn.execute(sql("plan/shifts_insert"), _records(shifts, **run))
         conn.execute(sql("plan/shift_totals_insert"), _records(plan.shift_totals, **run))
