@@ -8,15 +8,20 @@ plans and sends the reports.
 * **Partition**: the run's data interval is the 24 h before its logical date; the business date
   is the local date on which that interval starts (logical date 2026-11-22 → business date
   2026-11-21). Re-running a logical date replaces exactly that date's outputs.
-* **Flow**: `open_run → reference → {pos, weather, reviews}: extract → load →
-  validate → publish → train_* → forecast → plan → report → close_run`. Tasks pass
-  references (dates, staged file paths, MLflow run ids, counts), never data frames.
+* **Flow**: `open_run → reference → {pos, weather, reviews}: extract → load → validate →
+  publish → train_{traffic, sales, sentiment} → forecast → plan → promotions`, and
+  `score_reviews → train_churn → score_customers → rewards`; `staffing_emails` after the plan;
+  `run_summary → close_run`. Tasks pass references (dates, staged file paths, MLflow run ids,
+  counts), never data frames.
 * **Gate**: every source's validation (and the calendar's) must pass before any source is
   published to `core`; a failed gate fails the run at once (no retries) and nothing downstream
   runs. Rejected rows are kept in `quarantine.*` with the reason.
 * **Models**: each `train_*` task trains a challenger, compares it with the champion on the
-  same holdout and promotes it only if better (`ops.model_promotions`); they share the one-slot
-  `trainer` pool so parallel backfill runs never train at once.
+  same holdout and promotes it only if better (`ops.model_promotions`), or reuses the champion
+  when its training data is unchanged; they share the one-slot `trainer` pool so parallel
+  backfill runs never train at once. Inference always loads `models:/<name>@champion`.
+* **Emails**: `staffing_emails` sends each store manager their plan; an SMTP outage fails that
+  task alone (after retries): the plans are already published.
 * **Log**: every run is one row of `ops.pipeline_runs`, keyed by logical date.
 
 All logic lives in the `pipelines` package; this file only wires it.
@@ -146,31 +151,25 @@ def nightshift_nightly() -> None:
         return nightly.validate_calendar(window)
 
     @task(pool=TRAINER_POOL, execution_timeout=timedelta(minutes=45))
-    def train_traffic(window: dict[str, str]) -> dict[str, Any]:
+    def train(window: dict[str, str], model: str) -> dict[str, Any]:
         from pipelines import nightly
 
-        return nightly.train_traffic(window)
-
-    @task(pool=TRAINER_POOL, execution_timeout=timedelta(minutes=45))
-    def train_sales(window: dict[str, str]) -> dict[str, Any]:
-        from pipelines import nightly
-
-        return nightly.train_sales(window)
+        return nightly.TRAINERS[model](window)
 
     @task
-    def forecast(window: dict[str, str]) -> dict[str, Any]:
+    def stage(window: dict[str, str], name: str) -> dict[str, Any]:
         from pipelines import nightly
 
-        return nightly.forecast(window)
+        return nightly.STAGES[name](window)
 
-    @task
-    def plan(window: dict[str, str]) -> dict[str, Any]:
+    @task(retries=3)  # an SMTP outage gets a few more tries; only this task fails with it
+    def staffing_emails(window: dict[str, str]) -> dict[str, Any]:
         from pipelines import nightly
 
-        return nightly.plan(window)
+        return nightly.send_reports(window)
 
     @task
-    def report(window: dict[str, str], results: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    def run_summary(window: dict[str, str], results: dict[str, dict[str, Any]]) -> dict[str, Any]:
         from pipelines import nightly
 
         return nightly.report(window, results)
@@ -180,6 +179,9 @@ def nightshift_nightly() -> None:
         from pipelines import nightly
 
         return nightly.close_run(window, results)
+
+    def step(name: str) -> Any:
+        return stage.override(task_id=name)(window, name)
 
     window = open_run()
     references = reference(window)
@@ -199,20 +201,29 @@ def nightshift_nightly() -> None:
     # Nothing is published for the date unless every gate passed.
     for task_ref in published.values():
         gates >> task_ref
-    trained = {"traffic": train_traffic(window), "sales": train_sales(window)}
+    trained = {
+        model: train.override(task_id=f"train_{model}")(window, model)
+        for model in ("traffic", "sales", "sentiment", "churn")
+    }
     for model_task in trained.values():
         list(published.values()) >> model_task
-    forecasts = forecast(window)
-    list(trained.values()) >> forecasts
-    planned = plan(window)
-    forecasts >> planned
+    stages = {name: step(name) for name in ("forecast", "plan", "promotions")}
+    stages |= {name: step(name) for name in ("score_reviews", "score_customers", "rewards")}
+    [trained["traffic"], trained["sales"]] >> stages["forecast"] >> stages["plan"]
+    stages["plan"] >> stages["promotions"]
+    # Churn features use tonight's review sentiment, so churn trains after reviews are scored.
+    trained["sentiment"] >> stages["score_reviews"] >> trained["churn"]
+    trained["churn"] >> stages["score_customers"] >> stages["rewards"]
+    emails = staffing_emails(window)
+    [stages["plan"], stages["score_reviews"]] >> emails
     results = (
-        {"reference": references, "forecast": forecasts, "plan": planned}
-        | {f"train_{name}": task_ref for name, task_ref in trained.items()}
+        {"reference": references}
         | {f"publish_{source}": task_ref for source, task_ref in published.items()}
+        | {f"train_{name}": task_ref for name, task_ref in trained.items()}
+        | stages
     )
-    reported = report(window, results)
-    close_run(window, results | {"report": reported})
+    summary = run_summary(window, results)
+    close_run(window, results | {"run_summary": summary, "staffing_emails": emails})
 
 
 nightshift_nightly()

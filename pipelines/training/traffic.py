@@ -113,7 +113,11 @@ def _plot(scored: pd.DataFrame, path: str) -> None:
     plt.close(figure)
 
 
-def train(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
+def train(
+    engine: Engine, settings: Settings, window: RunWindow, full: bool = False
+) -> dict[str, Any]:
+    """Fine-tune a challenger from the champion (``full``: from scratch), score both on the last
+    week, promote the better; reuse the champion when the training data is unchanged."""
     import tempfile
 
     import mlflow
@@ -123,24 +127,36 @@ def train(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, An
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
     from pipelines.training.mlflow_models import log_pickled_model, try_load_champion
+    from pipelines.training.reuse import data_fingerprint, reuse_if_unchanged
+    from pipelines.training.runs import training_run
 
     end = history_end(window)
+    config = replace(TrafficConfig(), device=settings.train_device, country=settings.country)
+    configure_mlflow(settings)
+    fingerprint = data_fingerprint(
+        engine,
+        window.business_date - timedelta(days=HISTORY_DAYS),
+        window.business_date,
+        config.to_dict() | {"device": None},  # same data on another device: same model
+    )
+    if not full:
+        reused = reuse_if_unchanged(engine, window.business_date, MODEL_NAME, "holdout_mae",
+                                    False, fingerprint)  # fmt: skip
+        if reused:
+            return reused
     history = load_history(engine, end - pd.Timedelta(days=HISTORY_DAYS), end)
     origin = end - pd.Timedelta(hours=HOLDOUT_HOURS)
-    config = replace(TrafficConfig(), device=settings.train_device, country=settings.country)
     needed = config.lookback + 2 * HOLDOUT_HOURS
     if history.empty or history["ts"].nunique() < needed:
         raise NightshiftError(
             f"{MODEL_NAME}: needs at least {needed // 24} days of door counts before "
             f"{window.business_date}; load more history (nightshift ingest)"
         )
-    configure_mlflow(settings)
     loaded, unreadable = try_load_champion(MODEL_NAME)
     champion = loaded[0].forecaster if loaded else None
-    warm = champion.state_dict() if champion else None
-    with mlflow.start_run(run_name=f"{MODEL_NAME}-{window.business_date}") as run:
-        mlflow.set_tags({"nightshift.model": MODEL_NAME,
-                         "nightshift.business_date": window.business_date.isoformat()})  # fmt: skip
+    # A full retrain starts from random weights but must still beat the champion.
+    warm = champion.state_dict() if champion and not full else None
+    with training_run(MODEL_NAME, window, fingerprint, full) as run:
         challenger = TrafficForecaster(config).fit(history[history["ts"] < origin], warm)
         scores = evaluate(challenger, history, origin)
         champion_scores = evaluate(champion, history, origin) if champion else None

@@ -1,0 +1,1 @@
+delete from loyalty.churn_scores where run_date = :run_date

@@ -1,0 +1,8 @@
+-- Members' reviews with the sentiment model's score where the review has been scored; the
+-- caller falls back to the star rating for the others.
+select r.customer_id, r.ts_local as ts, r.rating, r.text, s.sentiment,
+       (s.label = 'negative') as negative
+from core.reviews r
+left join loyalty.review_scores s using (review_id)
+where r.customer_id is not null
+  and r.business_date between :first and :last
