@@ -90,6 +90,29 @@ def parse_parquet(path: Path, names: tuple[str, ...]) -> ParsedExport:
     )
 
 
+def _quarantine_text(line: bytes) -> str:
+    """The line as text for quarantine.*.original, which is jsonb: it cannot hold U+0000 (nor
+    undecodable bytes), so both are spelled out."""
+    return line.decode("utf-8", errors="backslashreplace").replace("\x00", "\\u0000")
+
+
+def _unstorable(record: dict[str, Any], names: tuple[str, ...]) -> str | None:
+    """Why a JSON record's values cannot be PostgreSQL text, or None. JSON can escape a NUL
+    (\\u0000) or half a surrogate pair (\\ud800); COPY would fail the whole load on either."""
+    for n in names:
+        value = record.get(n)
+        if value is None:
+            continue
+        value = str(value)
+        if "\x00" in value:
+            return f"{n} contains a NUL character (\\u0000), which PostgreSQL text cannot store"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"{n} is not valid Unicode (an unpaired surrogate escape such as \\ud800)"
+    return None
+
+
 def parse_jsonl(data: bytes, names: tuple[str, ...]) -> ParsedExport:
     columns: dict[str, list[Any]] = {n: [] for n in names}
     rejected: list[tuple[str, dict[str, Any]]] = []
@@ -101,8 +124,12 @@ def parse_jsonl(data: bytes, names: tuple[str, ...]) -> ParsedExport:
             if not isinstance(record, dict):
                 raise ValueError("not a JSON object")
         except (UnicodeDecodeError, ValueError) as error:
-            text = line.decode("utf-8", errors="backslashreplace")
-            rejected.append((f"unreadable JSON line: {error}", {"line": number, "text": text}))
+            original = {"line": number, "text": _quarantine_text(line)}
+            rejected.append((f"unreadable JSON line: {error}", original))
+            continue
+        reason = _unstorable(record, names)
+        if reason:
+            rejected.append((reason, {"line": number, "text": _quarantine_text(line)}))
             continue
         for n in names:
             value = record.get(n)
