@@ -55,9 +55,12 @@ DEFAULT_ARGS: dict[str, Any] = {
 
 
 def _mark_failed(context: Any) -> None:
-    """Task failure callback: record the failure in ops.pipeline_runs."""
-    from pipelines import nightly
+    """Task failure callback: email the data engineers, then record the failure in
+    ops.pipeline_runs. The alert goes first and never raises, so it is sent even when the
+    database is what failed."""
+    from pipelines import alerts, nightly
 
+    alerts.notify_task_failure(context)
     nightly.fail_run(
         context["data_interval_start"],
         context["data_interval_end"],

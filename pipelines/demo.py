@@ -1,17 +1,20 @@
-"""The demo's stand-ins for the chain's systems: simulated exports and a local weather API.
+"""The demo's stand-ins for the chain's systems: simulated exports, a local weather API and a
+local mail server.
 
 Used by ``nightshift demo`` (and ``make demo``): the pipeline itself runs unchanged; only the
-landing location and the weather URLs point at simulated sources.
+landing location, the weather URLs and the SMTP server point at local stand-ins.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from pipelines.settings import Settings, get_settings
 from pipelines.sqlfiles import sql
@@ -40,17 +43,64 @@ def simulated_weather(settings: Settings) -> Iterator[str]:
 
     server, thread = start_weather_server(Path(settings.landing), "127.0.0.1", 0)
     base = f"{server.url}/v1"
-    previous = {
-        k: os.environ.get(k)
-        for k in ("NIGHTSHIFT_WEATHER_ARCHIVE_URL", "NIGHTSHIFT_WEATHER_FORECAST_URL")
-    }
-    os.environ["NIGHTSHIFT_WEATHER_ARCHIVE_URL"] = f"{base}/archive"
-    os.environ["NIGHTSHIFT_WEATHER_FORECAST_URL"] = f"{base}/forecast"
-    get_settings.cache_clear()
     try:
-        yield base
+        with _settings_overridden(
+            NIGHTSHIFT_WEATHER_ARCHIVE_URL=f"{base}/archive",
+            NIGHTSHIFT_WEATHER_FORECAST_URL=f"{base}/forecast",
+        ):
+            yield base
     finally:
         stop_weather_server(server, thread)
+
+
+class _Outbox:
+    """aiosmtpd handler: every message received becomes an .eml file (open it in a mail app)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        count = len(list(self.folder.glob("*.eml")))
+        recipient = "_".join(envelope.rcpt_tos).replace("@", "_at_").replace("/", "_")
+        (self.folder / f"{count + 1:03d}-{recipient}.eml").write_bytes(envelope.content)
+        return "250 Message accepted for delivery"
+
+
+@contextmanager
+def local_outbox(settings: Settings, business_date: date) -> Iterator[Path]:
+    """A local SMTP server for the demo: the night's emails land in
+    <data_dir>/outbox/<business date>/ instead of reaching anybody."""
+    from aiosmtpd.controller import Controller
+
+    folder = settings.data_dir / "outbox" / business_date.isoformat()
+    if folder.exists():
+        for old in folder.glob("*.eml"):
+            old.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+    with socket.socket() as probe:  # aiosmtpd needs a concrete port to check it is up
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(_Outbox(folder), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with _settings_overridden(
+            NIGHTSHIFT_SMTP_HOST="127.0.0.1", NIGHTSHIFT_SMTP_PORT=str(port),
+            NIGHTSHIFT_SMTP_TLS="false", NIGHTSHIFT_SMTP_USER="",
+        ):  # fmt: skip
+            yield folder
+    finally:
+        controller.stop()
+
+
+@contextmanager
+def _settings_overridden(**values: str) -> Iterator[None]:
+    """Set NIGHTSHIFT_* variables for this process (and the tasks it runs), then restore."""
+    previous = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    get_settings.cache_clear()
+    try:
+        yield
+    finally:
         for key, value in previous.items():
             if value is None:
                 os.environ.pop(key, None)

@@ -57,7 +57,7 @@ def _run_and_summarise(settings: Settings, logical: date, quiet: bool) -> None:
             typer.echo(f"  {key} = {value}")
         if record.get("error"):
             typer.echo(f"  error: {record['error']}")
-        docs = record["counts"].get("report.data_docs_dir")
+        docs = record["counts"].get("run_summary.data_docs_dir")
         if docs:
             typer.echo(f"Data Docs (Great Expectations): {docs}/<dataset>/index.html")
     typer.echo(f"MLflow tracking URI: {settings.tracking_uri}")
@@ -83,8 +83,9 @@ def demo(
     quiet: QuietOption = False,
 ) -> None:
     """Simulate a few weeks for a handful of stores (reused when present), serve their weather
-    locally, and run the nightly DAG for the last simulated business date."""
-    from pipelines.demo import load_history, simulated_landing, simulated_weather
+    and catch their emails locally, and run the nightly DAG for the last simulated business
+    date."""
+    from pipelines.demo import load_history, local_outbox, simulated_landing, simulated_weather
 
     settings = get_settings()
     logical = day.date()
@@ -96,4 +97,6 @@ def demo(
         typer.echo(f"weather API (simulated, Open-Meteo shape): {weather_url}")
         loaded = load_history(get_settings(), first, business_date - timedelta(days=1))
         typer.echo(f"history: {loaded} days loaded" if loaded else "history: already loaded")
-        _run_and_summarise(get_settings(), logical, quiet)
+        with local_outbox(get_settings(), business_date) as outbox:
+            typer.echo(f"emails (local SMTP server, not sent to anybody): {outbox}")
+            _run_and_summarise(get_settings(), logical, quiet)

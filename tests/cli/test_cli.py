@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,15 +73,27 @@ def test_db_status_and_url_name_the_embedded_server(engine) -> None:  # type: ig
 
 CORE_TABLES = ("core.pos_lines", "core.door_counts", "core.staffing", "core.reviews",
                "core.weather_hourly")  # fmt: skip
+# Every table the night writes, with the column its partition is keyed on.
+OUTPUT_TABLES = {table: "business_date" for table in CORE_TABLES} | {
+    "loyalty.review_scores": "business_date",
+    "forecast.traffic_hourly": "run_date",
+    "forecast.sales_daily": "run_date",
+    "plan.staffing": "run_date",
+    "plan.shifts": "run_date",
+    "plan.shift_totals": "run_date",
+    "plan.promotions": "run_date",
+    "loyalty.churn_scores": "run_date",
+    "loyalty.rewards": "run_date",
+}
 
 
 def _table_checksums(business_date: str) -> dict[str, str]:
     checksums = {}
-    for table in CORE_TABLES:
+    for table, key in OUTPUT_TABLES.items():
         result = _nightshift(
             "db", "psql", "-At", "-c",
             f"select count(*) || ':' || md5(coalesce(string_agg(t::text, '|' order by t::text),"
-            f" '')) from {table} t where business_date = '{business_date}'",
+            f" '')) from {table} t where {key} = '{business_date}'",
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
         checksums[table] = result.stdout.strip()
@@ -89,22 +102,39 @@ def _table_checksums(business_date: str) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_demo_night_twice_gives_one_run_and_identical_tables(settings) -> None:  # type: ignore[no-untyped-def]
-    # Seven weeks: the sales forest needs 4 weeks of history before its 2-week holdout; the
-    # traffic RNN two weeks of lookback before its holdout week.
-    demo = ("demo", "--date", "2026-11-22", "--stores", "2", "--weeks", "7", "--quiet")
-    first = _nightshift(*demo)
+    # Eleven weeks: the churn model needs two 30-day label windows (training, holdout) after
+    # two weeks of visits; the sales forest 4 weeks before its 2-week holdout; the traffic RNN
+    # two weeks of lookback before its holdout week. A small sentiment sample keeps CI quick.
+    demo = ("demo", "--date", "2026-11-22", "--stores", "2", "--weeks", "11", "--quiet")
+    quick = {"NIGHTSHIFT_SENTIMENT_TRAIN_EXAMPLES": "200"}
+    first = _nightshift(*demo, env=quick, timeout=900)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert "business date 2026-11-21  ->  success" in first.stdout
     for task in ("open_run", "reference", "pos.extract", "pos.publish", "weather.validate",
-                 "reviews.publish", "train_traffic", "train_sales", "forecast", "plan", "report",
+                 "reviews.publish", "train_traffic", "train_sales", "train_sentiment",
+                 "train_churn", "forecast", "plan", "promotions", "score_reviews",
+                 "score_customers", "rewards", "staffing_emails", "run_summary",
                  "close_run"):  # fmt: skip
-        assert f"  {task} " in first.stdout
+        assert re.search(rf"^  {re.escape(task)} +success ", first.stdout, re.M), task
     tables = _table_checksums("2026-11-21")
     assert all(not value.startswith("0:") for value in tables.values()), tables
+    outbox = settings.data_dir / "outbox" / "2026-11-21"
+    emails = sorted(outbox.glob("*.eml"))
+    assert len(emails) == 2  # one per store, each to its own manager
+    assert all("image/png" in path.read_text(errors="replace") for path in emails)
 
-    second = _nightshift(*demo)
+    second = _nightshift(*demo, env=quick, timeout=900)
     assert second.returncode == 0, second.stderr[-3000:]
     assert _table_checksums("2026-11-21") == tables  # a re-run replaces the date exactly
+    reasons = _nightshift(
+        "db", "psql", "-At", "-c",
+        "select model_name, reason from ops.model_promotions"
+        " where business_date = '2026-11-21' order by 1",
+    )  # fmt: skip
+    # Same validated data, same code: every model reuses its champion instead of retraining.
+    assert [line.split("|")[0] for line in reasons.stdout.splitlines()] == [
+        "customer_churn", "review_sentiment", "sales_rf", "traffic_rnn"]  # fmt: skip
+    assert all("unchanged" in line for line in reasons.stdout.splitlines()), reasons.stdout
 
     query = _nightshift(
         "db", "psql", "-At", "-c",
@@ -145,12 +175,17 @@ def test_demo_night_twice_gives_one_run_and_identical_tables(settings) -> None: 
         " bool_and(prediction >= 0) from forecast.sales_daily where run_date = '2026-11-21'",
     )  # fmt: skip
     assert sales.stdout.strip() == "14|28|t"  # 14 days x 2 stores of store totals
-    promotions = _nightshift(
+    loyalty = _nightshift(
         "db", "psql", "-At", "-c",
-        "select model_name, promoted from ops.model_promotions"
-        " where business_date = '2026-11-21' order by 1",
+        "select (select count(*) from loyalty.review_scores where business_date = '2026-11-21'),"
+        " (select count(*) from core.reviews where business_date = '2026-11-21'),"
+        " (select count(*) from loyalty.rewards where run_date = '2026-11-21'"
+        "  and offer_type <> 'none'),"
+        " (select bool_and(p_return_30d between 0 and 1) from loyalty.churn_scores"
+        "  where run_date = '2026-11-21')",
     )  # fmt: skip
-    assert [line.split("|")[0] for line in promotions.stdout.split()] == ["sales_rf", "traffic_rnn"]
+    scored, reviews, offers, probabilities = loyalty.stdout.strip().split("|")
+    assert scored == reviews and int(offers) > 0 and probabilities == "t"
 
     summary = settings.data_dir / "reports" / "2026-11-21" / "run-summary.json"
     report = json.loads(summary.read_text())

@@ -1,0 +1,154 @@
+"""Nightly-pass benchmark: the reference workload, then one night, then backfill vs single nights.
+
+    .venv/bin/python bench/nightly.py [--stores 20] [--days 730] [--backfill-nights 30]
+                                      [--data-dir DIR] [--skip-backfill] [--json FILE]
+
+Everything runs on a private data dir (its own embedded PostgreSQL, MLflow store and Airflow
+home; your .nightshift is untouched) through the same commands people use:
+
+1. simulate ``--stores`` stores over ``--days`` days (``nightshift simulate``);
+2. load the history before the last day (``nightshift ingest``: same gate as the nightly run);
+3. a cold full retrain of all four models (``nightshift train --full``);
+4. one night: the whole DAG for the last day (``nightshift run``), timed per task;
+5. K single nights (``nightshift run``, one after the other) against a K-night backfill of other
+   dates under the real scheduler (``nightshift services up`` + ``nightshift backfill --wait``).
+
+Targets (bench/README.md): the night <= 5 min; its four train tasks (a warm nightly retrain)
+<= 4 min; the cold full retrain <= 20 min; the backfill <= 0.6 x the sum of the single nights.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+LAST_DAY = date(2026, 11, 21)  # the reference night's business date
+TASK_LINE = re.compile(r"^  (\S+)\s+(\S+)\s+([\d.]+) s$", re.M)
+TRAIN_TASKS = ("train_traffic", "train_sales", "train_sentiment", "train_churn")
+
+
+def nightshift(*args: str, timeout: int = 4 * 3600) -> tuple[float, str]:
+    """Run a nightshift command; (wall seconds, stdout). Fails loudly with its output."""
+    command = [str(Path(sys.executable).parent / "nightshift"), *args]
+    began = time.monotonic()
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=os.environ)
+    elapsed = time.monotonic() - began
+    if done.returncode != 0:
+        raise SystemExit(
+            f"`nightshift {' '.join(args)}` failed ({done.returncode}):\n"
+            f"{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+        )
+    return elapsed, done.stdout
+
+
+def task_seconds(output: str) -> dict[str, float]:
+    return {task: float(seconds) for task, _, seconds in TASK_LINE.findall(output)}
+
+
+def machine() -> dict[str, Any]:
+    import torch
+
+    return {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "torch": torch.__version__,
+        "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+def night(logical: date) -> tuple[float, dict[str, float]]:
+    seconds, output = nightshift("run", "--date", logical.isoformat(), "--quiet")
+    return seconds, task_seconds(output)
+
+
+def backfill(first_logical: date, last_logical: date) -> float:
+    nightshift("services", "up", "--detach", timeout=600)
+    try:
+        seconds, _ = nightshift(
+            "backfill", "--start", first_logical.isoformat(), "--end", last_logical.isoformat(),
+            "--reprocess-behavior", "completed", "--wait",
+        )  # fmt: skip
+    finally:
+        nightshift("services", "down", timeout=300)
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stores", type=int, default=20)
+    parser.add_argument("--days", type=int, default=730)
+    parser.add_argument("--backfill-nights", type=int, default=30)
+    parser.add_argument("--skip-backfill", action="store_true")
+    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--json", type=Path, default=None, help="Also write the results here.")
+    args = parser.parse_args(argv)
+
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="nsbench-"))
+    os.environ["NIGHTSHIFT_DATA_DIR"] = str(data_dir)
+    os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
+    from pipelines.demo import local_outbox, simulated_weather
+    from pipelines.settings import get_settings
+
+    first = LAST_DAY - timedelta(days=args.days - 1)
+    results: dict[str, Any] = {"machine": machine(), "stores": args.stores, "days": args.days}
+    phases: dict[str, float] = {}
+    print(f"data dir {data_dir}; {args.stores} stores x {args.days} days ({first}..{LAST_DAY})")
+    phases["simulate"], _ = nightshift(
+        "simulate", "--stores", str(args.stores), "--start", first.isoformat(),
+        "--end", LAST_DAY.isoformat(), "--seed", "7", "--out", get_settings().landing,
+    )  # fmt: skip
+    with simulated_weather(get_settings()), local_outbox(get_settings(), LAST_DAY):
+        history_end = LAST_DAY - timedelta(days=1)
+        phases["load_history"], _ = nightshift(
+            "ingest", "--start", first.isoformat(), "--end", history_end.isoformat()
+        )
+        # Cold: champions from scratch on the history (business date LAST_DAY - 1).
+        phases["train_full_cold"], cold = nightshift("train", "--full", "--date", str(LAST_DAY))
+        print(cold)
+        phases["night"], tasks = night(LAST_DAY + timedelta(days=1))
+        results["night_tasks"] = tasks
+        phases["night_train_warm"] = sum(tasks.get(task, 0.0) for task in TRAIN_TASKS)
+        if not args.skip_backfill:
+            k = args.backfill_nights
+            # Two disjoint sets of earlier nights, so neither pass reuses the other's models.
+            singles = [LAST_DAY - timedelta(days=2 * k - 1 - i) for i in range(k)]
+            phases["single_nights_sum"] = sum(night(day)[0] for day in singles)
+            phases["backfill"] = backfill(LAST_DAY - timedelta(days=k - 1), LAST_DAY)
+    results["phases_s"] = phases
+    report(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    return results
+
+
+def report(results: dict[str, Any]) -> None:
+    phases = results["phases_s"]
+    print(f"\nmachine: {results['machine']}")
+    print(f"{'task (the night)':<24} {'seconds':>9}")
+    for task, seconds in sorted(results["night_tasks"].items(), key=lambda item: -item[1]):
+        print(f"{task:<24} {seconds:9.1f}")
+    print(f"\n{'phase':<24} {'seconds':>9}")
+    for phase, seconds in phases.items():
+        print(f"{phase:<24} {seconds:9.1f}")
+    print("\nratios against the targets:")
+    print(f"  night / 5 min                      = {phases['night'] / 300:.2f}  (<= 1)")
+    print(f"  warm retrain (train tasks) / 4 min = {phases['night_train_warm'] / 240:.2f}  (<= 1)")
+    print(f"  cold full retrain / 20 min         = {phases['train_full_cold'] / 1200:.2f}  (<= 1)")
+    if "backfill" in phases:
+        ratio = phases["backfill"] / phases["single_nights_sum"]
+        print(f"  backfill / sum of single nights    = {ratio:.2f}  (<= 0.6)")
+
+
+if __name__ == "__main__":
+    main()
