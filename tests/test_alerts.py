@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -172,23 +175,41 @@ def test_a_broken_context_is_only_a_warning(caplog: pytest.LogCaptureFixture) ->
     assert "could not be prepared or sent" in caplog.text
 
 
+_PROBE = """
+import sys
+from datetime import date
+from airflow.dag_processing.dagbag import DagBag
+from pipelines.orchestration.local_run import logical_datetime, migrate_airflow_metadata
+from pipelines.settings import get_settings
+
+migrate_airflow_metadata()
+bag = DagBag(dag_folder=sys.argv[1])
+assert not bag.import_errors, bag.import_errors
+run = bag.get_dag("nightshift_alert_probe").test(
+    logical_date=logical_datetime(date.fromisoformat(sys.argv[2]), get_settings().tz)
+)
+print(f"PROBE {run.state} {run.run_id}")
+"""
+
+
 def _run_probe(settings: Settings, day: date) -> tuple[str, str]:
-    """dag.test of the probe DAG (one task that always fails); returns (run state, run id)."""
-    from pipelines.orchestration.airflow_env import apply_airflow_environment
-    from pipelines.orchestration.local_run import logical_datetime, migrate_airflow_metadata
+    """dag.test of the probe DAG (one task that always fails) in a fresh interpreter: Airflow
+    binds its DAG bundle to the first DAG folder a process uses, and this one differs from the
+    project's. Returns (run state, run id)."""
+    from pipelines.orchestration.airflow_env import airflow_environment
 
-    apply_airflow_environment(settings)
-    # dag.test re-parses the DAG from the dags-folder bundle: point it at the probe's folder.
-    os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(FAILING_DAGS)
-    migrate_airflow_metadata()
-    from airflow.dag_processing.dagbag import DagBag
-
-    bag = DagBag(dag_folder=str(FAILING_DAGS))
-    assert not bag.import_errors, bag.import_errors
-    dag_run = bag.get_dag("nightshift_alert_probe").test(
-        logical_date=logical_datetime(day, settings.tz)
+    env = (
+        os.environ
+        | airflow_environment(settings)
+        | {"AIRFLOW__CORE__DAGS_FOLDER": str(FAILING_DAGS)}
     )
-    return str(dag_run.state), str(dag_run.run_id)
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(FAILING_DAGS), day.isoformat()],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    found = re.search(r"^PROBE (\S+) (\S+)$", done.stdout, re.M)
+    assert found, done.stdout[-2000:] + done.stderr[-3000:]
+    return found.group(1), found.group(2)
 
 
 @pytest.mark.slow
