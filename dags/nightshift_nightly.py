@@ -40,6 +40,7 @@ from airflow.sdk import CronTriggerTimetable, TaskGroup, dag, get_current_contex
 from pipelines.settings import get_settings
 
 TIMEZONE = get_settings().timezone
+SEND_TIME = get_settings().report_send_time  # None: email as soon as the plan is ready
 # One task group per source connector (see pipelines.sources.datasets.BY_SOURCE).
 SOURCES = ("pos", "weather", "reviews")
 TRAINER_POOL = "trainer"  # one slot: see pipelines.orchestration.local_run
@@ -71,6 +72,25 @@ def _mark_failed(context: Any) -> None:
     )
 
 
+def _hold_until_morning() -> Any:
+    """Managers read their email at the start of the day, not at 3 a.m.: wait (deferred, no
+    worker slot held) until SEND_TIME on the logical date; a backfill's past mornings pass."""
+    from airflow.providers.standard.sensors.date_time import DateTimeSensorAsync
+
+    assert SEND_TIME is not None
+    local_end = f"data_interval_end.in_timezone('{TIMEZONE}')"
+    target = (
+        f"{{{{ {local_end}.replace(hour={SEND_TIME.hour}, minute={SEND_TIME.minute}, "
+        "second=0).isoformat() }}"
+    )
+    return DateTimeSensorAsync(
+        task_id="hold_until_morning",
+        target_time=target,
+        execution_timeout=timedelta(hours=12),
+        retries=0,
+    )
+
+
 def _fail_fast_on_bad_data(func: Any) -> Any:
     """Validation failures are not transient: fail without retrying."""
     import functools
@@ -97,7 +117,8 @@ def _fail_fast_on_bad_data(func: Any) -> Any:
     # Backfills run dates side by side; three keeps a 2-core machine busy without thrashing.
     max_active_runs=3,
     default_args=DEFAULT_ARGS | {"on_failure_callback": _mark_failed},
-    dagrun_timeout=timedelta(hours=3),
+    # Long enough for a night held until the morning email (02:00 -> 07:00) plus slack.
+    dagrun_timeout=timedelta(hours=10),
     doc_md=__doc__,
     tags=["nightshift", "nightly", "ml"],
 )
@@ -219,6 +240,8 @@ def nightshift_nightly() -> None:
     trained["churn"] >> stages["score_customers"] >> stages["rewards"]
     emails = staffing_emails(window)
     [stages["plan"], stages["score_reviews"]] >> emails
+    if SEND_TIME is not None:
+        emails << _hold_until_morning()
     results = (
         {"reference": references}
         | {f"publish_{source}": task_ref for source, task_ref in published.items()}

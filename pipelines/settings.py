@@ -6,6 +6,7 @@ returns a frozen object; code receives it as an argument rather than reading ``o
 
 from __future__ import annotations
 
+from datetime import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -108,6 +109,11 @@ class Settings(BaseSettings):
     )
     report_language: Literal["es", "en"] = Field(
         default="es", description="Language of plan rationales and the staffing email."
+    )
+    report_send_time: time | None = Field(
+        default=None,
+        description="Business-time hour the managers' emails are held until (e.g. 07:00), by "
+        "a deferrable sensor that occupies no worker. Unset: sent as soon as the plan is ready.",
     )
 
     service_level_target: float = Field(
