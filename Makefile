@@ -10,7 +10,7 @@ TORCH := torch==2.13.0
 DEMO_DATE ?= 2026-11-22
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test test-fast lint format lock bench bench-ingest airflow mlflow-ui db-start db-stop clean
+.PHONY: help setup demo test test-fast lint format lock bench bench-ingest bench-models airflow airflow-stop backfill mlflow-ui db-start db-stop clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -48,13 +48,23 @@ lock: setup ## Re-resolve requirements/lock.txt from pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --extra dev --no-emit-index-url \
 		--no-emit-find-links -o requirements/lock.txt pyproject.toml
 
-bench: bench-ingest ## Run every benchmark (numbers go to bench/README.md by hand)
+bench: bench-ingest bench-models ## Run every benchmark (numbers go to bench/README.md by hand)
 
 bench-ingest: setup ## 1M POS lines: load and GX gate vs psql \copy
 	$(BIN)/python bench/ingest.py
 
-airflow: setup ## Airflow UI + scheduler on the embedded PostgreSQL (http://localhost:8080; Ctrl-C stops)
-	$(BIN)/nightshift airflow standalone
+bench-models: setup ## Traffic RNN training, review sentiment scoring/fine-tune throughput (CPU; GPU if any)
+	$(BIN)/python bench/models.py
+
+airflow: setup ## Real Airflow scheduler + UI on the embedded PostgreSQL (http://localhost:8080; Ctrl-C stops)
+	$(BIN)/nightshift services up
+
+airflow-stop: setup ## Stop the services of `make airflow` (e.g. after `nightshift services up --detach`)
+	$(BIN)/nightshift services down
+
+backfill: setup ## Backfill nights START..END (logical dates, YYYY-MM-DD) on the running `make airflow`
+	@test -n "$(START)" -a -n "$(END)" || { echo "usage: make backfill START=YYYY-MM-DD END=YYYY-MM-DD"; exit 2; }
+	$(BIN)/nightshift backfill --start $(START) --end $(END)
 
 mlflow-ui: setup ## Open the MLflow UI on the configured tracking store (http://127.0.0.1:5000)
 	$(BIN)/mlflow ui --backend-store-uri "$$($(BIN)/python -c 'from pipelines.settings import get_settings; print(get_settings().tracking_uri)')" --host 127.0.0.1 --port 5000
@@ -65,6 +75,7 @@ db-start: setup ## Start the embedded PostgreSQL
 db-stop: setup ## Stop the embedded PostgreSQL
 	$(BIN)/nightshift db stop
 
-clean: ## Stop the embedded database and delete local state (.nightshift) — not the venv
+clean: ## Stop Airflow and the embedded database, delete local state (.nightshift) — not the venv
+	-$(BIN)/nightshift services down
 	-$(BIN)/nightshift db stop
 	rm -rf .nightshift

@@ -23,6 +23,9 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer
 from models.loyalty.labels import CLASS_NAMES
 from models.loyalty.sentiment_config import Device, SentimentConfig, resolve_backbone
 
+# The same thread pinning as the traffic model (a generic helper living there).
+from models.traffic.train import cpu_threads
+
 METADATA_FILE = "loyalty_sentiment.json"
 METADATA_FORMAT = 1
 GRADIENT_CLIP = 1.0
@@ -116,7 +119,11 @@ class SentimentModel:
         order = np.argsort([len(e) for e in encoded], kind="stable")
         pad_id = self.tokenizer.pad_token_id
         self.model.eval()
-        with torch.inference_mode(), _autocast(self.device):
+        with (
+            torch.inference_mode(),
+            _autocast(self.device),
+            cpu_threads(self.config.cpu_threads),
+        ):
             for start in range(0, len(order), batch_size):
                 rows = order[start : start + batch_size]
                 logits = self.model(**_padded(encoded, rows, pad_id, self.device)).logits
@@ -197,6 +204,16 @@ def fine_tune(
 ) -> SentimentModel:
     """Fine-tune the backbone (or, with ``init_from``, a model saved earlier: a warm start
     from the champion) on ``texts`` labelled 0 negative / 1 neutral / 2 positive."""
+    with cpu_threads(config.cpu_threads):
+        return _fine_tune(texts, labels, config, init_from)
+
+
+def _fine_tune(
+    texts: Sequence[str],
+    labels: Sequence[int] | np.ndarray,
+    config: SentimentConfig,
+    init_from: str | Path | None,
+) -> SentimentModel:
     texts = [str(t) for t in texts]  # positional access even for a pandas Series
     y = np.asarray(labels, dtype=np.int64)
     if len(texts) != len(y) or not len(y):

@@ -27,12 +27,17 @@ class SentimentConfig:
     warmup_fraction: float = 0.1
     seed: int = 0
     device: Device = "auto"
+    # CPU threads for torch: one thread per task was 2-4x faster than torch's default on a
+    # shared 2-core machine where other tasks run side by side (bench/README.md, Models).
+    cpu_threads: int = 1
     # A random (seeded) subset of at most this many examples is trained on; None = all.
     max_train_examples: int | None = 1500
 
     def __post_init__(self) -> None:
         if not 8 <= self.max_length <= 512:
             raise ValueError(f"max_length must be within 8..512, got {self.max_length}")
+        if self.cpu_threads < 1:
+            raise ValueError(f"cpu_threads must be positive, got {self.cpu_threads}")
         if self.epochs < 1 or self.batch_size < 1:
             raise ValueError("epochs and batch_size must be positive")
         if self.learning_rate <= 0:
