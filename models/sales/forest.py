@@ -166,12 +166,14 @@ class SalesForecaster:
         # Parallel prediction sums the trees in whatever order the threads finish, so the same
         # model could give forecasts differing in the last bits between re-runs; one job sums in
         # tree order and makes re-runs reproduce their rows exactly.
-        jobs = self.forest.n_jobs
-        self.forest.n_jobs = 1
+        jobs = getattr(self.forest, "n_jobs", None)  # a single tree (see plan.promotions) has none
+        if jobs is not None:
+            self.forest.n_jobs = 1
         try:
             value = self.forest.predict(self._matrix(rows))
         finally:
-            self.forest.n_jobs = jobs
+            if jobs is not None:
+                self.forest.n_jobs = jobs
         return from_target(value, fill_missing_baseline(rows), self.config.target)
 
     def feature_importances(self) -> dict[str, float]:
