@@ -38,7 +38,11 @@ class RunWindow:
             raise ValueError("data interval bounds must be timezone-aware")
         if interval_end <= interval_start:
             raise ValueError(f"empty data interval {interval_start} -> {interval_end}")
-        logical = (logical_date or interval_end).astimezone(tz).date()
+        # The night is the interval's end. Airflow's own label is not: scheduled and backfill
+        # runs of this timetable are labelled with the interval's start, dag.test and manual
+        # runs with the trigger time. Keying ops.pipeline_runs on the night keeps both the same.
+        del logical_date
+        logical = interval_end.astimezone(tz).date()
         return cls(
             logical_date=logical,
             business_date=interval_start.astimezone(tz).date(),

@@ -101,7 +101,7 @@ def _table_checksums(business_date: str) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_demo_night_twice_gives_one_run_and_identical_tables(settings) -> None:  # type: ignore[no-untyped-def]
+def test_demo_night_writes_every_output_with_its_model_versions(settings) -> None:  # type: ignore[no-untyped-def]
     # Eleven weeks: the churn model needs two 30-day label windows (training, holdout) after
     # two weeks of visits; the sales forest 4 weeks before its 2-week holdout; the traffic RNN
     # two weeks of lookback before its holdout week. A small sentiment sample keeps CI quick.
@@ -123,19 +123,6 @@ def test_demo_night_twice_gives_one_run_and_identical_tables(settings) -> None: 
     assert len(emails) == 2  # one per store, each to its own manager
     assert all("image/png" in path.read_text(errors="replace") for path in emails)
 
-    second = _nightshift(*demo, env=quick, timeout=900)
-    assert second.returncode == 0, second.stderr[-3000:]
-    assert _table_checksums("2026-11-21") == tables  # a re-run replaces the date exactly
-    reasons = _nightshift(
-        "db", "psql", "-At", "-c",
-        "select model_name, reason from ops.model_promotions"
-        " where business_date = '2026-11-21' order by 1",
-    )  # fmt: skip
-    # Same validated data, same code: every model reuses its champion instead of retraining.
-    assert [line.split("|")[0] for line in reasons.stdout.splitlines()] == [
-        "customer_churn", "review_sentiment", "sales_rf", "traffic_rnn"]  # fmt: skip
-    assert all("unchanged" in line for line in reasons.stdout.splitlines()), reasons.stdout
-
     query = _nightshift(
         "db", "psql", "-At", "-c",
         "select business_date, status, attempts, counts->>'train_traffic.mlflow_run_id'"
@@ -145,7 +132,7 @@ def test_demo_night_twice_gives_one_run_and_identical_tables(settings) -> None: 
     rows = query.stdout.strip().splitlines()
     assert len(rows) == 1
     business_date, status, attempts, mlflow_run_id = rows[0].split("|")
-    assert (business_date, status, attempts) == ("2026-11-21", "success", "2")
+    assert (business_date, status, attempts) == ("2026-11-21", "success", "1")
 
     import mlflow
 
