@@ -14,13 +14,13 @@ from pipelines.settings import get_settings
 def airflow(ctx: typer.Context) -> None:
     """Run an `airflow` command on nightshift's metadata database and DAGs.
 
-    Examples: `nightshift airflow standalone` (UI on http://localhost:8080),
+    Examples: `nightshift airflow dags list-runs nightshift_nightly`,
     `nightshift airflow dags list`, `nightshift airflow db migrate`.
     """
     from pipelines.orchestration.airflow_env import apply_airflow_environment
 
     apply_airflow_environment(get_settings())
-    # `airflow standalone` starts its components as `airflow ...` subprocesses found on PATH.
+    # Some Airflow commands start `airflow ...` subprocesses: they must find the venv's one.
     bin_dir = os.path.dirname(sys.executable)
     os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
     executable = shutil.which("airflow", path=bin_dir) or "airflow"
