@@ -84,12 +84,35 @@ def backfill(first_logical: date, last_logical: date) -> float:
     return seconds
 
 
+def reset_champions_to_cold() -> None:
+    """Point every ``champion`` alias back at the version the cold full retrain registered, so
+    a repeated benchmark night retrains (warm) exactly like the first night after set-up."""
+    from mlflow import MlflowClient
+
+    from pipelines.settings import get_settings
+    from pipelines.tracking import configure_mlflow
+
+    configure_mlflow(get_settings())
+    client = MlflowClient()
+    for model in client.search_registered_models():
+        for version in client.search_model_versions(f"name = '{model.name}'"):
+            run = client.get_run(version.run_id)
+            if run.data.tags.get("nightshift.training") == "full":
+                client.set_registered_model_alias(model.name, "champion", version.version)
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stores", type=int, default=20)
     parser.add_argument("--days", type=int, default=730)
     parser.add_argument("--backfill-nights", type=int, default=30)
     parser.add_argument("--skip-backfill", action="store_true")
+    parser.add_argument(
+        "--skip-setup",
+        action="store_true",
+        help="Reuse --data-dir from an earlier run (simulation, history, cold models) and only "
+        "measure the night and the backfill; champions are reset to the cold ones first.",
+    )
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None, help="Also write the results here.")
     args = parser.parse_args(argv)
@@ -104,18 +127,22 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     results: dict[str, Any] = {"machine": machine(), "stores": args.stores, "days": args.days}
     phases: dict[str, float] = {}
     print(f"data dir {data_dir}; {args.stores} stores x {args.days} days ({first}..{LAST_DAY})")
-    phases["simulate"], _ = nightshift(
-        "simulate", "--stores", str(args.stores), "--start", first.isoformat(),
-        "--end", LAST_DAY.isoformat(), "--seed", "7", "--out", get_settings().landing,
-    )  # fmt: skip
+    if not args.skip_setup:
+        phases["simulate"], _ = nightshift(
+            "simulate", "--stores", str(args.stores), "--start", first.isoformat(),
+            "--end", LAST_DAY.isoformat(), "--seed", "7", "--out", get_settings().landing,
+        )  # fmt: skip
     with simulated_weather(get_settings()), local_outbox(get_settings(), LAST_DAY):
-        history_end = LAST_DAY - timedelta(days=1)
-        phases["load_history"], _ = nightshift(
-            "ingest", "--start", first.isoformat(), "--end", history_end.isoformat()
-        )
-        # Cold: champions from scratch on the history (business date LAST_DAY - 1).
-        phases["train_full_cold"], cold = nightshift("train", "--full", "--date", str(LAST_DAY))
-        print(cold)
+        if args.skip_setup:
+            reset_champions_to_cold()
+        else:
+            history_end = LAST_DAY - timedelta(days=1)
+            phases["load_history"], _ = nightshift(
+                "ingest", "--start", first.isoformat(), "--end", history_end.isoformat()
+            )
+            # Cold: champions from scratch on the history (business date LAST_DAY - 1).
+            phases["train_full_cold"], cold = nightshift("train", "--full", "--date", str(LAST_DAY))
+            print(cold)
         phases["night"], tasks = night(LAST_DAY + timedelta(days=1))
         results["night_tasks"] = tasks
         phases["night_train_warm"] = sum(tasks.get(task, 0.0) for task in TRAIN_TASKS)
@@ -144,7 +171,9 @@ def report(results: dict[str, Any]) -> None:
     print("\nratios against the targets:")
     print(f"  night / 5 min                      = {phases['night'] / 300:.2f}  (<= 1)")
     print(f"  warm retrain (train tasks) / 4 min = {phases['night_train_warm'] / 240:.2f}  (<= 1)")
-    print(f"  cold full retrain / 20 min         = {phases['train_full_cold'] / 1200:.2f}  (<= 1)")
+    if "train_full_cold" in phases:
+        cold = phases["train_full_cold"] / 1200
+        print(f"  cold full retrain / 20 min         = {cold:.2f}  (<= 1)")
     if "backfill" in phases:
         ratio = phases["backfill"] / phases["single_nights_sum"]
         print(f"  backfill / sum of single nights    = {ratio:.2f}  (<= 0.6)")
