@@ -35,10 +35,13 @@ TRIGGERED = NIGHTS[-1]
 # tests/cli/test_cli.py's demo: 2 stores, seed 7, 11 weeks up to business date 2026-11-21.
 STORES, SEED, FIRST_DAY, LAST_DAY = 2, 7, date(2026, 9, 5), date(2026, 11, 21)
 
+# Keyed by business_date: the day's published data and the scores of its reviews.
 CORE_TABLES = ("core.pos_lines", "core.door_counts", "core.staffing", "core.reviews",
-               "core.weather_hourly")  # fmt: skip
+               "core.weather_hourly", "loyalty.review_scores")  # fmt: skip
+# Keyed by run_date: everything the night writes for its users.
 RUN_TABLES = ("forecast.traffic_hourly", "forecast.sales_daily", "plan.staffing", "plan.shifts",
-              "plan.shift_totals")  # fmt: skip
+              "plan.shift_totals", "plan.promotions", "loyalty.churn_scores",
+              "loyalty.rewards")  # fmt: skip
 
 
 def _business(night: date) -> date:
