@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import date, datetime, timedelta
@@ -19,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
 
+from pipelines.db.engine import ensure_database, warehouse_url
 from pipelines.demo import load_history, local_outbox, simulated_landing, simulated_weather
 from pipelines.errors import NightshiftError
 from pipelines.orchestration import services
@@ -55,9 +57,31 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def airflow_api(settings: Settings) -> Iterator[services.AirflowApi]:
+def private_url(settings: Settings) -> Iterator[str]:
+    """A warehouse database of its own: other tests leave their stores (and so their cities'
+    weather) in the shared one, which would change what a re-run night loads."""
+    url = warehouse_url(settings).set(database=f"sched_{uuid.uuid4().hex[:10]}")
+    ensure_database(url)
+    yield url.render_as_string(hide_password=False)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'drop database "{url.database}" with (force)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def engine(private_url: str) -> Iterator[Engine]:
+    """The private warehouse (shadows the session-wide ``engine`` in this module)."""
+    private = create_engine(private_url)
+    yield private
+    private.dispose()
+
+
+@pytest.fixture(scope="module")
+def airflow_api(settings: Settings, private_url: str) -> Iterator[services.AirflowApi]:
     """`make airflow`'s services on a free port, on demo data; stopped by PID afterwards."""
     env = pytest.MonkeyPatch()
+    env.setenv("NIGHTSHIFT_DATABASE_URL", private_url)
     # Only runs this test asks for: unpausing would otherwise start the latest night at once.
     env.setenv("AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE", "False")
     # Keep the first champion: a re-run is then comparable whatever the backfill's other
