@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from models.traffic.calibration import apply_interval_scale, fit_interval_scale
 from models.traffic.config import TrafficConfig
 from models.traffic.data import Panel, build_panel, exog_moments
 from models.traffic.features import CALENDAR_FEATURES, detect_exog_columns
@@ -64,6 +65,8 @@ class TrafficForecaster:
         self.exog_mean = np.zeros(0, dtype=np.float32)
         self.exog_std = np.ones(0, dtype=np.float32)
         self.report: TrainReport | None = None
+        # Width factor of the P10-P90 band, fitted on the validation window (calibration.py).
+        self.interval_scale = 1.0
 
     # ----------------------------------------------------------------------------- training
     def fit(
@@ -123,6 +126,8 @@ class TrafficForecaster:
                 learning_rate=cfg.finetune_learning_rate if warm else cfg.learning_rate,
             )
         network.to("cpu")
+        with cpu_threads(cfg.cpu_threads):
+            self.interval_scale = fit_interval_scale(network, validation)
         return self
 
     # --------------------------------------------------------------------------- forecasting
@@ -155,6 +160,7 @@ class TrafficForecaster:
                     torch.from_numpy(batch.series).to(device),
                 )
             counts = scaled.float().cpu().numpy() * batch.scale[:, None, None]
+            counts = apply_interval_scale(counts, self.interval_scale)
             quantiles.append(np.maximum(counts, 0.0))  # max() keeps P10 <= P50 <= P90
         network.to("cpu")
         values = np.concatenate(quantiles)
@@ -178,6 +184,7 @@ class TrafficForecaster:
             "exog_columns": list(self.exog_columns),
             "exog_mean": self.exog_mean.tolist(),
             "exog_std": self.exog_std.tolist(),
+            "interval_scale": self.interval_scale,
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> TrafficForecaster:
@@ -225,6 +232,7 @@ class TrafficForecaster:
         self.exog_columns = tuple(state["exog_columns"])
         self.exog_mean = np.asarray(state["exog_mean"], dtype=np.float32)
         self.exog_std = np.asarray(state["exog_std"], dtype=np.float32)
+        self.interval_scale = float(state.get("interval_scale", 1.0))  # older states: as trained
         weights = state["weights"]
         series_count = int(weights["embedding.weight"].shape[0]) - 1
         self.network = None

@@ -167,6 +167,7 @@ def train(
             "data_window.json",
         )  # fmt: skip
         mlflow.log_metrics({k: v for k, v in scores.items() if isinstance(v, float)})
+        mlflow.log_metric("interval_scale", challenger.interval_scale)  # band calibration
         if champion_scores:
             mlflow.log_metric("champion_holdout_mae", champion_scores["holdout_mae"])
         with tempfile.TemporaryDirectory() as tmp:
