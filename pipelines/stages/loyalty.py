@@ -41,7 +41,13 @@ def score_reviews(engine: Engine, settings: Settings, window: RunWindow) -> dict
     params = {"business_date": window.business_date, "backlog_days": SCORING_BACKLOG_DAYS}
     with engine.connect() as conn:
         reviews = pd.read_sql(sql("loyalty/reviews_to_score"), conn, params=params)
-    proba = scorer.predict_frame(reviews)
+    # One business date at a time: the encoder's batches (and so the last bits of its floats)
+    # then hold the same reviews whether a date is scored on its own night or in a backlog, and
+    # a re-run reproduces its scores exactly.
+    proba = pd.concat(
+        [scorer.predict_frame(day.reset_index(drop=True)).set_axis(day.index) for _, day in
+         reviews.groupby("business_date", sort=True)] or [scorer.predict_frame(reviews)],
+    ).reindex(reviews.index)  # fmt: skip
     scored = pd.concat([reviews.drop(columns="text"), proba], axis=1)
     best = proba.to_numpy().argmax(axis=1) if len(proba) else []
     scored["label"] = [CLASS_NAMES[i] for i in best]
