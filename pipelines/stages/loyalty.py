@@ -54,6 +54,7 @@ def score_reviews(engine: Engine, settings: Settings, window: RunWindow) -> dict
     scored["sentiment"] = scored["p_positive"] - scored["p_negative"]
     rows = scored.assign(model_version=version).to_dict("records")
     with engine.begin() as conn:
+        conn.execute(sql("loyalty/review_scores_orphans_delete"), params)
         if rows:
             conn.execute(sql("loyalty/review_scores_upsert"), rows)
     tonight = scored[scored["business_date"] == window.business_date]

@@ -36,15 +36,12 @@ def upgrade() -> None:
         schema="loyalty",
     )
     # One score per review: the champion that scored it on the night its date was processed.
+    # No foreign key to core.reviews on purpose: re-publishing a date (delete + insert of its
+    # reviews) must not remove scores that a backfill night running alongside is reading;
+    # score_reviews re-scores the date and drops scores of reviews that disappeared.
     op.create_table(
         "review_scores",
-        sa.Column(
-            "review_id",
-            sa.Text,
-            # A re-published date replaces its reviews; their scores go with them.
-            sa.ForeignKey("core.reviews.review_id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
+        sa.Column("review_id", sa.Text, primary_key=True),
         sa.Column("business_date", sa.Date, nullable=False, index=True),
         sa.Column("store_id", sa.Text, sa.ForeignKey("ref.stores.store_id"), nullable=False),
         sa.Column("label", sa.Text, nullable=False),
