@@ -6,3 +6,4 @@ from core.reviews r
 left join loyalty.review_scores s using (review_id)
 where r.customer_id is not null
   and r.business_date between :first and :last
+order by r.customer_id, r.ts_local, r.review_id

@@ -5,3 +5,5 @@ from core.pos_lines
 where customer_id is not null
   and business_date between :first and :last
 group by customer_id, ticket_id
+-- A fixed order: the features sum amounts per customer, and float sums depend on it.
+order by customer_id, ticket_id
