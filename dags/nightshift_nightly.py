@@ -19,7 +19,10 @@ plans and sends the reports.
 * **Models**: each `train_*` task trains a challenger, compares it with the champion on the
   same holdout and promotes it only if better (`ops.model_promotions`), or reuses the champion
   when its training data is unchanged; they share the one-slot `trainer` pool so parallel
-  backfill runs never train at once. Inference always loads `models:/<name>@champion`.
+  backfill runs never train at once. A backfill night reuses the model a night of the last
+  `NIGHTSHIFT_BACKFILL_RETRAIN_DAYS` days used (most backfill nights then never wait for the
+  trainer) and never moves the production `champion` alias. Inference loads the version its
+  own night's decision names (`ops.model_promotions`), so side-by-side nights never mix.
 * **Emails**: `staffing_emails` sends each store manager their plan; an SMTP outage fails that
   task alone (after retries): the plans are already published.
 * **Log**: every run is one row of `ops.pipeline_runs`, keyed by logical date.
@@ -134,6 +137,7 @@ def nightshift_nightly() -> None:
             ctx.get("logical_date"),
             ctx["run_id"],
             ctx["ti"].start_date,
+            ctx["dag_run"].run_type,
         )
 
     @task

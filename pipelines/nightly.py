@@ -31,12 +31,15 @@ def open_run(
     logical_date: datetime | None,
     dag_run_id: str,
     started_at: datetime,
+    run_type: str | None = None,
 ) -> WindowRef:
-    """Derive the business date from the data interval and (re)open its ops.pipeline_runs row."""
+    """Derive the business date from the data interval and (re)open its ops.pipeline_runs row.
+    ``run_type`` is Airflow's ("scheduled", "manual", "backfill", ...)."""
     settings = get_settings()
     window = RunWindow.from_interval(
-        interval_start, interval_end, logical_date, dag_run_id, settings.tz
-    )
+        interval_start, interval_end, logical_date, dag_run_id, settings.tz,
+        backfill=str(run_type) == "backfill",
+    )  # fmt: skip
     runs.record_start(warehouse(settings), window, started_at)
     return window.to_ref()
 

@@ -96,6 +96,12 @@ class Settings(BaseSettings):
         description="How much better (relative, on the same holdout) a challenger must score to "
         "replace the champion model.",
     )
+    backfill_retrain_days: int = Field(
+        default=7,
+        ge=1,
+        description="In a backfill, a night reuses the model a night of the last this-many days "
+        "used instead of retraining (1 = retrain every backfilled night, like scheduled nights).",
+    )
     train_device: Literal["auto", "cpu", "cuda"] = Field(
         default="auto",
         description="Where models train and score: auto (CUDA when present), cpu or cuda.",

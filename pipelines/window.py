@@ -24,6 +24,9 @@ class RunWindow:
     interval_start: datetime
     interval_end: datetime
     dag_run_id: str
+    # A backfill re-runs history: its train tasks may reuse a recent night's model (see
+    # pipelines.training.reuse) and it never moves the production champion alias.
+    backfill: bool = False
 
     @classmethod
     def from_interval(
@@ -33,6 +36,7 @@ class RunWindow:
         logical_date: datetime | None,
         dag_run_id: str,
         tz: ZoneInfo,
+        backfill: bool = False,
     ) -> RunWindow:
         if interval_start.tzinfo is None or interval_end.tzinfo is None:
             raise ValueError("data interval bounds must be timezone-aware")
@@ -49,6 +53,7 @@ class RunWindow:
             interval_start=interval_start,
             interval_end=interval_end,
             dag_run_id=dag_run_id,
+            backfill=backfill,
         )
 
     @classmethod
@@ -66,6 +71,7 @@ class RunWindow:
             "interval_start": self.interval_start.isoformat(),
             "interval_end": self.interval_end.isoformat(),
             "dag_run_id": self.dag_run_id,
+            "backfill": "true" if self.backfill else "false",
         }
 
     @classmethod
@@ -76,4 +82,5 @@ class RunWindow:
             interval_start=datetime.fromisoformat(ref["interval_start"]),
             interval_end=datetime.fromisoformat(ref["interval_end"]),
             dag_run_id=ref["dag_run_id"],
+            backfill=ref.get("backfill") == "true",
         )

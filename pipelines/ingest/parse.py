@@ -36,16 +36,24 @@ def _text_table(columns: dict[str, list[Any]], names: tuple[str, ...]) -> pa.Tab
     return pa.table({n: pa.array(columns.get(n, []), type=pa.string()) for n in names})
 
 
-def _split_undecodable(data: bytes) -> tuple[bytes, list[tuple[str, dict[str, Any]]]]:
-    """Drop lines that are not valid UTF-8 (they cannot be stored as text), keeping a record."""
+def _split_unstorable(data: bytes) -> tuple[bytes, list[tuple[str, dict[str, Any]]]]:
+    """Drop lines that cannot be stored as PostgreSQL text (not UTF-8, or holding a NUL byte),
+    keeping a record of each: COPY would otherwise fail the whole load on one of them."""
     kept, rejected = [], []
     for number, line in enumerate(data.splitlines(keepends=True), start=1):
-        try:
-            line.decode("utf-8")
+        reason = None
+        if b"\x00" in line:
+            reason = "contains a NUL byte, which PostgreSQL text cannot store"
+        else:
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                reason = "invalid UTF-8 (broken encoding)"
+        if reason is None:
             kept.append(line)
-        except UnicodeDecodeError:
-            text = line.decode("utf-8", errors="backslashreplace").rstrip("\r\n")
-            rejected.append(("invalid UTF-8 (broken encoding)", {"line": number, "text": text}))
+        else:
+            text = _quarantine_text(line).rstrip("\r\n")
+            rejected.append((reason, {"line": number, "text": text}))
     return b"".join(kept), rejected
 
 
@@ -53,8 +61,11 @@ def parse_csv(data: bytes, names: tuple[str, ...]) -> ParsedExport:
     rejected: list[tuple[str, dict[str, Any]]] = []
     try:
         data.decode("utf-8")
+        unstorable = b"\x00" in data
     except UnicodeDecodeError:
-        data, rejected = _split_undecodable(data)
+        unstorable = True
+    if unstorable:
+        data, rejected = _split_unstorable(data)
 
     def on_invalid_row(row: Any) -> str:
         reason = (

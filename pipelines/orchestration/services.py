@@ -1,4 +1,5 @@
-"""Airflow 3's services, locally: api-server, dag-processor and scheduler as child processes.
+"""Airflow 3's services, locally: api-server, dag-processor, scheduler and triggerer as child
+processes.
 
 This is the real scheduler (LocalExecutor, the project's DAGs, metadata on the configured
 PostgreSQL; see airflow_env), unlike ``nightshift run``, which runs one DAG run in-process.
@@ -31,13 +32,15 @@ from pipelines.settings import Settings
 
 # Start order: tasks reach the metadata DB through the api-server, so it comes first and, when
 # stopping, goes last (killed tasks can still report their state).
-SERVICES = ("api-server", "dag-processor", "scheduler")
+SERVICES = ("api-server", "dag-processor", "scheduler", "triggerer")
 ARGUMENTS = {
     "api-server": (),
     "dag-processor": (),
     # All services share this machine's disk, so the api-server reads task logs directly; the
     # log-serving side process would also claim port 8793, clashing with any other local stack.
     "scheduler": ("--skip-serve-logs",),
+    # Runs deferred tasks: the morning email's hold (NIGHTSHIFT_REPORT_SEND_TIME) waits here.
+    "triggerer": ("--skip-serve-logs",),
 }
 DEFAULT_PORT = 8080
 # Simple auth manager users as user:role; Airflow generates each one's password on first start.
@@ -260,7 +263,7 @@ def stop(settings: Settings, grace_s: float = STOP_GRACE_S) -> list[str]:
     stopped = []
     if run_dir(settings).exists():
         _stopping_file(settings).touch()
-    for batch in (SERVICES[1:], SERVICES[:1]):  # scheduler and dag-processor, then the API
+    for batch in (SERVICES[1:], SERVICES[:1]):  # the others first, then the API
         leaders = []
         for name in batch:
             pid = _read_pid(settings, name)
@@ -331,7 +334,7 @@ def _spawn(settings: Settings, name: str, env: dict[str, str]) -> None:
 
 
 def _wait_until_healthy(settings: Settings, client: AirflowApi, deadline: float) -> None:
-    wanted = ("metadatabase", "scheduler", "dag_processor")
+    wanted = ("metadatabase", "scheduler", "dag_processor", "triggerer")
     report: dict[str, Any] = {}
     while time.monotonic() < deadline:
         for state in status(settings):

@@ -1,4 +1,4 @@
-"""Forecast: tonight's forecasts from the champion models, written to forecast.* for the run
+"""Forecast: tonight's forecasts from the night's models, written to forecast.* for the run
 date (replacing that date's rows in one transaction). Every row names the model version."""
 
 from __future__ import annotations
@@ -8,22 +8,16 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from pipelines.errors import NightshiftError
 from pipelines.settings import Settings
 from pipelines.sqlfiles import sql
 from pipelines.window import RunWindow
 
 
 def forecast_traffic(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
-    from pipelines.tracking import configure_mlflow
     from pipelines.training import traffic
-    from pipelines.training.mlflow_models import load_champion
+    from pipelines.training.serving import load_for_night
 
-    configure_mlflow(settings)
-    loaded = load_champion(traffic.MODEL_NAME)
-    if loaded is None:
-        raise NightshiftError(f"no champion {traffic.MODEL_NAME} in the MLflow registry yet")
-    model, version = loaded
+    model, version = load_for_night(engine, settings, traffic.MODEL_NAME, window)
     origin = traffic.history_end(window)
     # As far back as the model reads (its lookback and the year-ago features).
     reach = pd.Timedelta(hours=model.forecaster.config.reach)

@@ -12,10 +12,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from pipelines.errors import NightshiftError
 from pipelines.settings import Settings
 from pipelines.sqlfiles import sql
-from pipelines.tracking import configure_mlflow
+from pipelines.training.serving import load_for_night
 from pipelines.window import RunWindow
 
 # The first night (or after a failed one) also scores reviews of this many days before.
@@ -23,21 +22,11 @@ SCORING_BACKLOG_DAYS = 30
 QUARTER = pd.Timedelta(days=90)
 
 
-def _champion(settings: Settings, model_name: str) -> tuple[Any, str]:
-    from pipelines.training.mlflow_models import load_champion
-
-    configure_mlflow(settings)
-    loaded = load_champion(model_name)
-    if loaded is None:
-        raise NightshiftError(f"no champion {model_name} in the MLflow registry yet")
-    return loaded
-
-
 def score_reviews(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
     from models.loyalty.labels import CLASS_NAMES
     from pipelines.training.sentiment import MODEL_NAME
 
-    scorer, version = _champion(settings, MODEL_NAME)
+    scorer, version = load_for_night(engine, settings, MODEL_NAME, window)
     params = {"business_date": window.business_date, "backlog_days": SCORING_BACKLOG_DAYS}
     with engine.connect() as conn:
         reviews = pd.read_sql(sql("loyalty/reviews_to_score"), conn, params=params)
@@ -68,17 +57,16 @@ def score_reviews(engine: Engine, settings: Settings, window: RunWindow) -> dict
 
 def score_customers(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
     from models.loyalty.churn_features import churn_features
-    from pipelines.training.churn import MODEL_NAME, load_members
-    from pipelines.training.mlflow_models import load_champion
+    from pipelines.training.churn import MODEL_NAME, load_members, reviews_at
+    from pipelines.training.serving import NoModel
 
-    configure_mlflow(settings)
-    loaded = load_champion(MODEL_NAME)
-    if loaded is None:  # train_churn skipped: not enough member history yet
+    try:
+        scorer, version = load_for_night(engine, settings, MODEL_NAME, window)
+    except NoModel:  # train_churn skipped: not enough member history yet
         return {"skipped": f"no {MODEL_NAME} champion yet (train_churn says why)"}
-    scorer, version = loaded
     visits, reviews = load_members(engine, window.business_date)
     cutoff = window.business_date + timedelta(days=1)  # everything up to tonight is known
-    features = churn_features(visits, reviews, cutoff)
+    features = churn_features(visits, reviews_at(reviews, cutoff), cutoff)
     p_return = scorer.predict_frame(features)["p_return_30d"]
     recent = visits[visits["ts"] >= pd.Timestamp(cutoff) - QUARTER]
     monetary = recent.groupby("customer_id")["amount"].sum()

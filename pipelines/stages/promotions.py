@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from pipelines.errors import NightshiftError
 from pipelines.planning.promotions import (
     CANDIDATE_COLUMNS,
     add_confidence,
@@ -114,15 +113,10 @@ def _records(plan: pd.DataFrame, window: RunWindow, version: str) -> list[dict[s
 
 def plan_promotions(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
     from models.sales.counterfactual import predict_candidates
-    from pipelines.tracking import configure_mlflow
-    from pipelines.training.mlflow_models import load_champion
     from pipelines.training.sales import MODEL_NAME, load_inputs
+    from pipelines.training.serving import load_for_night
 
-    configure_mlflow(settings)
-    loaded = load_champion(MODEL_NAME)
-    if loaded is None:
-        raise NightshiftError(f"no champion {MODEL_NAME} in the MLflow registry yet")
-    model, version = loaded
+    model, version = load_for_night(engine, settings, MODEL_NAME, window)
     forecaster: SalesForecaster = model.forecaster
     inputs = load_inputs(engine, window)
     origin = pd.Timestamp(window.business_date)

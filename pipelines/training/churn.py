@@ -27,6 +27,9 @@ HISTORY_DAYS = 400  # a year of features behind the oldest training cutoff we us
 MAX_TRAIN_CUTOFFS = 8
 CUTOFF_STEP_DAYS = 14
 MIN_FEATURE_DAYS = 14  # visits behind a training cutoff for its features to mean anything
+# Reviews this recent count with the sentiment model's score, older ones by their stars. At
+# most pipelines.stages.loyalty.SCORING_BACKLOG_DAYS: each night scores that far back.
+MODEL_SENTIMENT_DAYS = 30
 
 
 class ChurnScorer:
@@ -40,22 +43,46 @@ class ChurnScorer:
 
 
 def load_members(engine: Engine, last: date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(visits, reviews) of loyalty members up to ``last``; review sentiment from the scores
-    where a review was scored, else from its star rating."""
-    from models.loyalty.labels import rating_sentiment_scores
-
+    """(visits, reviews) of loyalty members up to ``last``; reviews carry the sentiment model's
+    score where the review has been scored (``model_sentiment``, ``model_negative``)."""
     params = {"first": last - timedelta(days=HISTORY_DAYS), "last": last}
     with engine.connect() as conn:
         visits = pd.read_sql(sql("loyalty/member_visits"), conn, params=params)
         reviews = pd.read_sql(sql("loyalty/member_reviews"), conn, params=params)
     visits["ts"] = pd.to_datetime(visits["ts"])
     reviews["ts"] = pd.to_datetime(reviews["ts"])
-    by_rating = pd.Series(rating_sentiment_scores(reviews["rating"]), index=reviews.index)
-    reviews["sentiment"] = pd.to_numeric(reviews["sentiment"]).fillna(by_rating)
-    reviews["negative"] = (
-        reviews["negative"].astype("boolean").fillna(reviews["rating"] <= 2).astype(bool)
-    )
+    reviews["model_sentiment"] = pd.to_numeric(reviews["model_sentiment"])
     return visits, reviews
+
+
+def reviews_at(reviews: pd.DataFrame, cutoff: date) -> pd.DataFrame:
+    """Reviews with the ``sentiment``/``negative`` the churn features use at ``cutoff``: the
+    sentiment model's for the MODEL_SENTIMENT_DAYS before it, the star rating's for older ones.
+
+    Every night scores that many days of reviews (its backlog), so they are always scored;
+    older reviews were scored only if some earlier night happened to reach them. Using their
+    stars keeps the features independent of which nights ran before (re-runs reproduce)."""
+    from models.loyalty.labels import rating_sentiment_scores
+
+    recent = reviews["ts"] >= pd.Timestamp(cutoff) - pd.Timedelta(days=MODEL_SENTIMENT_DAYS)
+    by_rating = pd.Series(rating_sentiment_scores(reviews["rating"]), index=reviews.index)
+    sentiment = reviews["model_sentiment"].where(recent).fillna(by_rating)
+    model_negative = reviews["model_negative"].astype("boolean").where(recent)
+    negative = model_negative.fillna(reviews["rating"] <= 2).astype(bool)
+    return reviews.assign(sentiment=sentiment, negative=negative)
+
+
+def member_dataset(
+    visits: pd.DataFrame, reviews: pd.DataFrame, cutoffs: list[date], last: date
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Features and labels of ``cutoffs`` stacked, each cutoff with its own review sentiment."""
+    from models.loyalty.churn_features import HORIZON_DAYS, churn_dataset
+
+    parts = [
+        churn_dataset(visits, reviews_at(reviews, cutoff), [cutoff], HORIZON_DAYS, last)
+        for cutoff in cutoffs
+    ]
+    return pd.concat([f for f, _ in parts]), pd.concat([y for _, y in parts])
 
 
 class NotEnoughHistory(NightshiftError):
@@ -123,20 +150,23 @@ def train(
     import mlflow
 
     from models.loyalty.churn import ChurnConfig, ChurnModel
-    from models.loyalty.churn_features import HORIZON_DAYS, churn_dataset
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
-    from pipelines.training.mlflow_models import log_pickled_model, try_load_champion
-    from pipelines.training.reuse import data_fingerprint, reuse_if_unchanged
+    from pipelines.training.mlflow_models import log_pickled_model, try_load
+    from pipelines.training.reuse import data_fingerprint, reuse_existing
     from pipelines.training.runs import training_run
+    from pipelines.training.serving import baseline_version
 
     configure_mlflow(settings)
     last = window.business_date
     config = ChurnConfig()
     fingerprint = data_fingerprint(engine, last - timedelta(days=HISTORY_DAYS), last,
-                                   asdict(config) | {"cutoffs": MAX_TRAIN_CUTOFFS})  # fmt: skip
+                                   asdict(config) | {"cutoffs": MAX_TRAIN_CUTOFFS,
+                                   "model_sentiment_days": MODEL_SENTIMENT_DAYS})  # fmt: skip
     if not full:
-        reused = reuse_if_unchanged(engine, last, MODEL_NAME, "holdout_roc_auc", True, fingerprint)
+        reused = reuse_existing(
+            engine, settings, window, MODEL_NAME, "holdout_roc_auc", True, fingerprint
+        )
         if reused:
             return reused
     visits, reviews = load_members(engine, last)
@@ -145,14 +175,15 @@ def train(
     except NotEnoughHistory as reason:
         # A young deployment: no churn model yet is normal, not a failed night.
         return {"skipped": str(reason)}
-    features, labels = churn_dataset(visits, reviews, train_cutoffs, HORIZON_DAYS, last)
-    test_features, test_labels = churn_dataset(visits, reviews, [test_cutoff], HORIZON_DAYS, last)
+    features, labels = member_dataset(visits, reviews, train_cutoffs, last)
+    test_features, test_labels = member_dataset(visits, reviews, [test_cutoff], last)
     if labels.nunique() < 2 or test_labels.nunique() < 2:
         raise NightshiftError(
             f"{MODEL_NAME}: every member either returned or churned in the training window; "
             "there is nothing to learn yet"
         )
-    loaded, unreadable = try_load_champion(MODEL_NAME)
+    baseline = baseline_version(engine, MODEL_NAME, window)
+    loaded, unreadable = try_load(MODEL_NAME, baseline)
     champion = loaded[0].model if loaded else None
     with training_run(MODEL_NAME, window, fingerprint, full) as run:
         challenger = ChurnModel(config).fit(features, labels)
@@ -181,6 +212,7 @@ def train(
         decision, version = promotion.settle(
             engine, last, MODEL_NAME, "holdout_roc_auc", scores, champion_scores,
             settings.promotion_margin, run.info.run_id, uri, unreadable, higher_is_better=True,
+            baseline=baseline, backfill=window.backfill,
         )  # fmt: skip
     return {
         "mlflow_run_id": run.info.run_id,

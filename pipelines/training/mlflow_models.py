@@ -1,7 +1,7 @@
 """Logging nightshift's models to MLflow as pyfunc models, and loading champions back.
 
 Each model object (a TrafficForecaster, a SalesForecaster, ...) is pickled into the run as an
-artifact behind a small ``PythonModel``; inference resolves ``models:/<name>@champion`` and gets
+artifact behind a small ``PythonModel``; inference resolves ``models:/<name>/<version>`` and gets
 the domain object back, so the pipeline calls its rich methods (quantiles, counterfactuals)
 rather than a lowest-common-denominator ``predict``.
 """
@@ -55,27 +55,38 @@ class ChampionUnreadable(Exception):
     """The registered champion cannot be loaded by this version of the code."""
 
 
-def load_champion(model_name: str) -> tuple[Any, str] | None:
-    """The champion's domain object and its registry version, or None without a champion.
+def load_version(model_name: str, version: str) -> tuple[Any, str]:
+    """One registered version's domain object (and the version).
 
-    Raises ChampionUnreadable when the champion was saved by an incompatible version of the
-    model code (e.g. after a change of architecture), so training can say so and start cold.
+    Raises ChampionUnreadable when it was saved by an incompatible version of the model code
+    (e.g. after a change of architecture), so training can say so and start cold.
     """
-    from pipelines.training.promotion import CHAMPION, champion_version
-
-    version = champion_version(model_name)
-    if version is None:
-        return None
     try:
-        loaded = mlflow.pyfunc.load_model(f"models:/{model_name}@{CHAMPION}")
+        loaded = mlflow.pyfunc.load_model(f"models:/{model_name}/{version}")
         return loaded.unwrap_python_model().model, version
     except Exception as error:  # unpickling runs the model's own code: any error is possible
         raise ChampionUnreadable(f"{model_name} v{version}: {error}".splitlines()[0]) from error
 
 
-def try_load_champion(model_name: str) -> tuple[tuple[Any, str] | None, str | None]:
-    """(champion, None), or (None, why) when the champion exists but cannot be read."""
+def load_champion(model_name: str) -> tuple[Any, str] | None:
+    """The production champion (the ``champion`` alias), or None without one."""
+    from pipelines.training.promotion import champion_version
+
+    version = champion_version(model_name)
+    return None if version is None else load_version(model_name, version)
+
+
+def try_load(model_name: str, version: str | None) -> tuple[tuple[Any, str] | None, str | None]:
+    """(model, None); (None, None) without a version; (None, why) when it cannot be read."""
+    if version is None:
+        return None, None
     try:
-        return load_champion(model_name), None
+        return load_version(model_name, version), None
     except ChampionUnreadable as error:
         return None, str(error)
+
+
+def try_load_champion(model_name: str) -> tuple[tuple[Any, str] | None, str | None]:
+    from pipelines.training.promotion import champion_version
+
+    return try_load(model_name, champion_version(model_name))

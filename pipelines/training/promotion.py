@@ -73,18 +73,24 @@ def record(
     decision: Decision,
     run_id: str,
     model_uri: str,
+    baseline: str | None = None,
+    backfill: bool = False,
 ) -> str:
-    """Register the challenger, move the alias if promoted, log the decision (its version)."""
+    """Register the challenger, log the decision (its version; ``baseline``: the version it
+    was compared with, default the champion) and move the alias if promoted. A backfill's
+    promotion serves its own night only: the alias stays with the scheduled nights' champion
+    (unless there is none yet)."""
     import mlflow
     from mlflow import MlflowClient
 
-    previous = champion_version(decision.model_name)
+    champion = champion_version(decision.model_name)
+    previous = baseline if baseline is not None else champion
     version = str(mlflow.register_model(model_uri, decision.model_name).version)
     client = MlflowClient()
     client.set_model_version_tag(
         decision.model_name, version, "nightshift.decision", decision.reason
     )
-    if decision.promoted:
+    if decision.promoted and (not backfill or champion is None):
         client.set_registered_model_alias(decision.model_name, CHAMPION, version)
     write_decision(engine, business_date, decision, run_id, version, previous)
     return version
@@ -131,6 +137,8 @@ def settle(
     model_uri: str,
     unreadable_champion: str | None = None,
     higher_is_better: bool = False,
+    baseline: str | None = None,
+    backfill: bool = False,
 ) -> tuple[Decision, str]:
     """Decide on ``metric`` from both holdout scores and record the decision."""
     decision = decide(
@@ -146,4 +154,6 @@ def settle(
             else "no champion yet"
         ),
     )
-    return decision, record(engine, business_date, decision, run_id, model_uri)
+    return decision, record(
+        engine, business_date, decision, run_id, model_uri, baseline=baseline, backfill=backfill
+    )

@@ -1,9 +1,15 @@
-"""Skip retraining when the training data has not changed since the champion was trained.
+"""Skip retraining when a model trained on the same data exists, or, in a backfill, when a
+night of the last few days already has a model.
 
 A challenger trained on the same validated data, with the same code and settings, as the
-champion would only reproduce it (or differ by noise), so the train task reuses the champion
-and says so: the decision is written to ops.model_promotions like any other. Re-runs and
-backfills of an already processed date become cheap and deterministic this way.
+champion (or as the model this night used before) would only reproduce it, so the train task
+reuses that model and says so: the decision is written to ops.model_promotions like any other.
+Re-runs of an already processed date become cheap and deterministic this way.
+
+A backfill re-runs many nights at once; retraining each of them would serialise the whole
+backfill on the one-slot trainer pool. Instead a backfilled night reuses the model of the
+latest night in the previous ``backfill_retrain_days - 1`` days (its data ends before this
+night: no look-ahead) and retrains only when there is none, like a weekly retrain.
 """
 
 from __future__ import annotations
@@ -11,14 +17,16 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from importlib.metadata import version as package_version
 from typing import Any
 
 from sqlalchemy import Engine
 
+from pipelines.settings import Settings
 from pipelines.sqlfiles import sql
 from pipelines.training.promotion import CHAMPION, Decision
+from pipelines.window import RunWindow
 
 FINGERPRINT_TAG = "nightshift.data_fingerprint"
 
@@ -36,59 +44,107 @@ def data_fingerprint(engine: Engine, first: date, last: date, config: dict[str, 
 
 
 @dataclass(frozen=True)
-class Champion:
+class Registered:
+    """A registry version with its training run's data fingerprint and logged metrics."""
+
     version: str
     run_id: str
     fingerprint: str | None
     metrics: dict[str, float]
 
 
-def current_champion(model_name: str) -> Champion | None:
-    """The champion's registry version, run, data fingerprint and logged metrics."""
+def registered(model_name: str, version: str | None = None) -> Registered | None:
+    """``version`` of ``model_name`` (default: the champion), or None when it does not exist."""
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
     client = MlflowClient()
     try:
-        model_version = client.get_model_version_by_alias(model_name, CHAMPION)
+        if version is None:
+            model_version = client.get_model_version_by_alias(model_name, CHAMPION)
+        else:
+            model_version = client.get_model_version(model_name, version)
     except MlflowException:
         return None
-    run_id = str(model_version.run_id)
-    run = client.get_run(run_id)
-    return Champion(
+    run = client.get_run(str(model_version.run_id))
+    return Registered(
         str(model_version.version),
-        run_id,
+        str(model_version.run_id),
         run.data.tags.get(FINGERPRINT_TAG),
         dict(run.data.metrics),
     )
 
 
-def reuse_if_unchanged(
+def current_champion(model_name: str) -> Registered | None:
+    """The champion's registry version, run, data fingerprint and logged metrics."""
+    return registered(model_name)
+
+
+def reuse_existing(
     engine: Engine,
-    business_date: date,
+    settings: Settings,
+    window: RunWindow,
     model_name: str,
     metric: str,
     higher_is_better: bool,
     fingerprint: str,
 ) -> dict[str, Any] | None:
-    """When the champion was trained on identical data: record the reuse, return the task's
-    result; otherwise None (train a challenger)."""
+    """The train task's result without training, or None (train a challenger): this night's
+    earlier decision or the champion, when trained on identical data (recorded as a reuse);
+    in a backfill, the model of the latest night within the retrain cadence."""
+    from pipelines.training.serving import served_version
+
+    day = window.business_date
+    own = served_version(engine, model_name, day, day)
+    trained = (
+        registered(model_name, own.challenger_version) if own and own.challenger_version else None
+    )
+    if own is not None and trained is not None and trained.fingerprint == fingerprint:
+        # A re-run on unchanged data: the night's decision stands (and so do its outputs).
+        return _result(registered(model_name, own.version) or trained, (
+            f"re-run on unchanged data (fingerprint {fingerprint}): kept this night's decision, "
+            f"v{own.version}"
+        ))  # fmt: skip
+    champion = current_champion(model_name)
+    if champion is not None and champion.fingerprint == fingerprint:
+        return _reuse(engine, day, model_name, metric, higher_is_better, champion, (
+            f"training data unchanged since champion v{champion.version} was trained "
+            f"(fingerprint {fingerprint}): reused it without retraining"
+        ))  # fmt: skip
+    cadence = settings.backfill_retrain_days
+    if window.backfill and cadence > 1:
+        # This night's own earlier model counts too: re-running a backfill reproduces it.
+        recent = served_version(engine, model_name, day - timedelta(days=cadence - 1), day)
+        candidate = registered(model_name, recent.version) if recent else None
+        if recent is not None and candidate is not None:
+            return _reuse(engine, day, model_name, metric, higher_is_better, candidate, (
+                f"backfill: reused v{candidate.version}, the model of {recent.business_date} "
+                f"(within NIGHTSHIFT_BACKFILL_RETRAIN_DAYS={cadence}), without retraining"
+            ))  # fmt: skip
+    return None
+
+
+def _reuse(
+    engine: Engine,
+    day: date,
+    model_name: str,
+    metric: str,
+    higher_is_better: bool,
+    model: Registered,
+    reason: str,
+) -> dict[str, Any]:
     from pipelines.training.promotion import write_decision
 
-    champion = current_champion(model_name)
-    if champion is None or champion.fingerprint != fingerprint:
-        return None
-    score = champion.metrics.get(metric, float("nan"))
-    reason = (
-        f"training data unchanged since champion v{champion.version} was trained "
-        f"(fingerprint {fingerprint}): reused it without retraining"
-    )
+    score = model.metrics.get(metric, float("nan"))
     decision = Decision(model_name, metric, higher_is_better, score, score, 0.0, False, reason)
-    write_decision(engine, business_date, decision, champion.run_id, champion.version,
-                   champion.version)  # fmt: skip
+    write_decision(engine, day, decision, model.run_id, model.version, model.version)
+    return _result(model, reason)
+
+
+def _result(model: Registered, reason: str) -> dict[str, Any]:
     return {
-        "mlflow_run_id": champion.run_id,
-        "version": champion.version,
+        "mlflow_run_id": model.run_id,
+        "version": model.version,
         "promoted": False,
         "reused_champion": True,
         "reason": reason,

@@ -89,9 +89,10 @@ def train(
     from models.sales.forest import SalesForecaster
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
-    from pipelines.training.mlflow_models import log_pickled_model, try_load_champion
-    from pipelines.training.reuse import data_fingerprint, reuse_if_unchanged
+    from pipelines.training.mlflow_models import log_pickled_model, try_load
+    from pipelines.training.reuse import data_fingerprint, reuse_existing
     from pipelines.training.runs import training_run
+    from pipelines.training.serving import baseline_version
 
     config = SalesConfig(country=settings.country)
     configure_mlflow(settings)
@@ -102,13 +103,14 @@ def train(
         config.to_dict(),
     )
     if not full:
-        reused = reuse_if_unchanged(engine, window.business_date, MODEL_NAME, "holdout_wape",
+        reused = reuse_existing(engine, settings, window, MODEL_NAME, "holdout_wape",
                                     False, fingerprint)  # fmt: skip
         if reused:
             return reused
     inputs = load_inputs(engine, window)
     origin = pd.Timestamp(window.business_date - timedelta(days=FORECAST_DAYS))
-    loaded, unreadable = try_load_champion(MODEL_NAME)
+    baseline = baseline_version(engine, MODEL_NAME, window)
+    loaded, unreadable = try_load(MODEL_NAME, baseline)
     champion = loaded[0].forecaster if loaded else None
     with training_run(MODEL_NAME, window, fingerprint, full) as run:
         challenger = SalesForecaster(config).fit_inputs(inputs.sales_until(origin))
@@ -135,6 +137,7 @@ def train(
         decision, version = promotion.settle(
             engine, window.business_date, MODEL_NAME, "holdout_wape", scores, champion_scores,
             settings.promotion_margin, run.info.run_id, uri, unreadable,
+            baseline=baseline, backfill=window.backfill,
         )  # fmt: skip
     return {
         "mlflow_run_id": run.info.run_id,
@@ -146,15 +149,9 @@ def train(
 
 
 def forecast(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
-    from pipelines.errors import NightshiftError
-    from pipelines.tracking import configure_mlflow
-    from pipelines.training.mlflow_models import load_champion
+    from pipelines.training.serving import load_for_night
 
-    configure_mlflow(settings)
-    loaded = load_champion(MODEL_NAME)
-    if loaded is None:
-        raise NightshiftError(f"no champion {MODEL_NAME} in the MLflow registry yet")
-    model, version = loaded
+    model, version = load_for_night(engine, settings, MODEL_NAME, window)
     inputs = load_inputs(engine, window)
     predicted = model.forecaster.predict_inputs(pd.Timestamp(window.business_date), inputs)
     rows = [

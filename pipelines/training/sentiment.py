@@ -115,9 +115,10 @@ def train(
     from models.loyalty.sentiment import fine_tune
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
-    from pipelines.training.mlflow_models import PIP_REQUIREMENTS, try_load_champion
-    from pipelines.training.reuse import data_fingerprint, reuse_if_unchanged
+    from pipelines.training.mlflow_models import PIP_REQUIREMENTS, try_load
+    from pipelines.training.reuse import data_fingerprint, reuse_existing
     from pipelines.training.runs import plot_confusion, training_run
+    from pipelines.training.serving import baseline_version
 
     configure_mlflow(settings)
     first = window.business_date - timedelta(days=HISTORY_DAYS)
@@ -125,7 +126,7 @@ def train(
         engine, first, window.business_date, asdict(_config(settings, warm=False))
     )
     if not full:
-        reused = reuse_if_unchanged(engine, window.business_date, MODEL_NAME,
+        reused = reuse_existing(engine, settings, window, MODEL_NAME,
                                     "holdout_macro_f1", True, fingerprint)  # fmt: skip
         if reused:
             return reused
@@ -136,7 +137,8 @@ def train(
             f"{MODEL_NAME}: {len(train_set)} reviews before the holdout and {len(holdout)} in "
             f"it; needs {MIN_TRAIN_REVIEWS}+ and some: load more history (nightshift ingest)"
         )
-    loaded, unreadable = try_load_champion(MODEL_NAME)
+    baseline = baseline_version(engine, MODEL_NAME, window)
+    loaded, unreadable = try_load(MODEL_NAME, baseline)
     champion = loaded[0].model if loaded else None
     # A full retrain starts from the backbone but must still beat the champion to replace it.
     warm = champion is not None and not full
@@ -191,6 +193,7 @@ def train(
             engine, window.business_date, MODEL_NAME, "holdout_macro_f1", scores,
             champion_scores, settings.promotion_margin, run.info.run_id, str(info.model_uri),
             unreadable, higher_is_better=True,
+            baseline=baseline, backfill=window.backfill,
         )  # fmt: skip
     return {
         "mlflow_run_id": run.info.run_id,

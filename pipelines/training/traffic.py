@@ -126,9 +126,10 @@ def train(
     from models.traffic.forecast import TrafficForecaster
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
-    from pipelines.training.mlflow_models import log_pickled_model, try_load_champion
-    from pipelines.training.reuse import data_fingerprint, reuse_if_unchanged
+    from pipelines.training.mlflow_models import log_pickled_model, try_load
+    from pipelines.training.reuse import data_fingerprint, reuse_existing
     from pipelines.training.runs import training_run
+    from pipelines.training.serving import baseline_version
 
     end = history_end(window)
     config = replace(TrafficConfig(), device=settings.train_device, country=settings.country)
@@ -140,7 +141,7 @@ def train(
         config.to_dict() | {"device": None},  # same data on another device: same model
     )
     if not full:
-        reused = reuse_if_unchanged(engine, window.business_date, MODEL_NAME, "holdout_mae",
+        reused = reuse_existing(engine, settings, window, MODEL_NAME, "holdout_mae",
                                     False, fingerprint)  # fmt: skip
         if reused:
             return reused
@@ -152,7 +153,8 @@ def train(
             f"{MODEL_NAME}: needs at least {needed // 24} days of door counts before "
             f"{window.business_date}; load more history (nightshift ingest)"
         )
-    loaded, unreadable = try_load_champion(MODEL_NAME)
+    baseline = baseline_version(engine, MODEL_NAME, window)
+    loaded, unreadable = try_load(MODEL_NAME, baseline)
     champion = loaded[0].forecaster if loaded else None
     # A full retrain starts from random weights but must still beat the champion.
     warm = champion.state_dict() if champion and not full else None
@@ -182,6 +184,7 @@ def train(
         decision, version = promotion.settle(
             engine, window.business_date, MODEL_NAME, "holdout_mae", scores, champion_scores,
             settings.promotion_margin, run.info.run_id, uri, unreadable,
+            baseline=baseline, backfill=window.backfill,
         )  # fmt: skip
     return {
         "mlflow_run_id": run.info.run_id,

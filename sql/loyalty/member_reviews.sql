@@ -1,7 +1,7 @@
 -- Members' reviews with the sentiment model's score where the review has been scored; the
--- caller falls back to the star rating for the others.
-select r.customer_id, r.ts_local as ts, r.rating, r.text, s.sentiment,
-       (s.label = 'negative') as negative
+-- caller decides which scores to use (pipelines.training.churn.reviews_at).
+select r.customer_id, r.ts_local as ts, r.rating, r.text, s.sentiment as model_sentiment,
+       (s.label = 'negative') as model_negative
 from core.reviews r
 left join loyalty.review_scores s using (review_id)
 where r.customer_id is not null

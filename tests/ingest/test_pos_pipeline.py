@@ -122,14 +122,16 @@ def test_unparseable_lines_are_quarantined_not_lost(
     data = path.read_bytes()
     lines = data.splitlines(keepends=True)
     lines[5] = lines[5].replace(b"Chicha", b"Chicha \xff\xfe")  # not UTF-8 at all
+    lines[9] = lines[9].replace(b",", b",\x00", 1)  # a NUL byte: PostgreSQL text cannot hold it
     truncated = b"".join(lines)[:-25]  # the file was cut mid-line
     path.write_bytes(truncated)
 
     counts = _run_pos(engine, landing_settings, day)
     reasons = [r for r, _ in _quarantined(engine, day)]
     assert "invalid UTF-8 (broken encoding)" in reasons
+    assert "contains a NUL byte, which PostgreSQL text cannot store" in reasons
     assert any(r.startswith("malformed CSV row") for r in reasons)
-    assert counts["pos_lines_published"] == 78
+    assert counts["pos_lines_published"] == 77
 
 
 def test_a_batch_that_loses_most_rows_fails_and_publishes_nothing(

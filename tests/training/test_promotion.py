@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -22,7 +23,9 @@ class ConstantModel:
         return pd.DataFrame({"prediction": [self.value] * len(frame)})
 
 
-def _challenger(engine: Engine, day: date, score: float, name: str) -> tuple[str, bool]:
+def _challenger(
+    engine: Engine, day: date, score: float, name: str, backfill: bool = False
+) -> tuple[str, bool]:
     import mlflow
 
     from pipelines.training.mlflow_models import log_pickled_model
@@ -42,7 +45,7 @@ def _challenger(engine: Engine, day: date, score: float, name: str) -> tuple[str
                 {"m": name, "v": champion},
             ).scalar_one()  # fmt: skip
     decision = promotion.decide(name, "mae", score, champion_score, False, 0.01)
-    version = promotion.record(engine, day, decision, run.info.run_id, uri)
+    version = promotion.record(engine, day, decision, run.info.run_id, uri, backfill=backfill)
     return version, decision.promoted
 
 
@@ -80,3 +83,33 @@ def test_a_worse_challenger_is_not_promoted_and_the_decision_is_recorded(
 
     loaded = load_champion(name)
     assert loaded is not None and loaded[0].value == pytest.approx(10.0) and loaded[1] == first
+
+
+def test_each_night_uses_the_model_its_own_decision_names(
+    engine: Engine, settings: Settings
+) -> None:
+    """Side-by-side backfill nights and re-runs must not pick up another night's promotion."""
+    from pipelines.tracking import configure_mlflow
+    from pipelines.training.serving import baseline_version, load_for_night
+    from pipelines.window import RunWindow
+
+    configure_mlflow(settings)
+    name = "test_night_model"
+    night = RunWindow.for_business_date(date(2031, 3, 1), settings.tz)
+    first, _ = _challenger(engine, night.business_date, 10.0, name)
+    later = RunWindow.for_business_date(date(2031, 3, 5), settings.tz)
+    better, promoted = _challenger(engine, later.business_date, 5.0, name)
+    assert promoted and promotion.champion_version(name) == better
+
+    model, version = load_for_night(engine, settings, name, night)  # not the alias
+    assert (model.value, version) == (10.0, first)
+    assert load_for_night(engine, settings, name, later)[1] == better
+
+    # A backfilled night in between: compared with the model of the night before it (no
+    # look-ahead), served on its own night if better, and the production alias stays put.
+    between = replace(RunWindow.for_business_date(date(2031, 3, 3), settings.tz), backfill=True)
+    assert baseline_version(engine, name, between) == first
+    assert baseline_version(engine, name, replace(between, backfill=False)) == better
+    backfilled, promoted = _challenger(engine, between.business_date, 4.0, name, backfill=True)
+    assert promoted and promotion.champion_version(name) == better
+    assert load_for_night(engine, settings, name, between)[1] == backfilled

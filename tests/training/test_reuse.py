@@ -1,15 +1,19 @@
-"""Reusing the champion when the training data is unchanged (real warehouse, real MLflow)."""
+"""Reusing a model instead of retraining: unchanged training data, re-runs, and the backfill
+retrain cadence (real warehouse, real MLflow)."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, text
 
 from pipelines.settings import Settings
 from pipelines.training import promotion
-from pipelines.training.reuse import FINGERPRINT_TAG, data_fingerprint, reuse_if_unchanged
+from pipelines.training.reuse import FINGERPRINT_TAG, data_fingerprint, reuse_existing
+from pipelines.window import RunWindow
 
 DAY = date(2032, 5, 10)
 
@@ -41,38 +45,87 @@ def test_the_fingerprint_follows_the_loaded_data_and_the_settings(engine: Engine
     assert data_fingerprint(engine, DAY, DAY, {"epochs": 1}) != first
 
 
-def test_an_unchanged_champion_is_reused_and_the_decision_recorded(
-    engine: Engine, settings: Settings
-) -> None:
+def _register(engine: Engine, name: str, day: date, fingerprint: str, mae: float) -> str:
+    """A trained-and-decided model for night ``day``, as a train task leaves it."""
     import mlflow
 
-    from pipelines.tracking import configure_mlflow
     from pipelines.training.mlflow_models import log_pickled_model
 
-    configure_mlflow(settings)
-    name = "reuse_test_model"
-    _record_load(engine, DAY, "c")
-    fingerprint = data_fingerprint(engine, DAY, DAY, {})
-    assert reuse_if_unchanged(engine, DAY, name, "mae", False, fingerprint) is None  # no champion
     example = pd.DataFrame({"x": [1.0]})
     with mlflow.start_run() as run:
         mlflow.set_tag(FINGERPRINT_TAG, fingerprint)
-        mlflow.log_metric("mae", 3.5)
+        mlflow.log_metric("mae", mae)
         uri = log_pickled_model(Constant(), "model", example, Constant().predict_frame(example))
-    decision = promotion.decide(name, "mae", 3.5, None, False, 0.01)
-    version = promotion.record(engine, DAY, decision, run.info.run_id, uri)
+    decision = promotion.decide(name, "mae", mae, None, False, 0.01)
+    return promotion.record(engine, day, decision, run.info.run_id, uri)
 
-    reused = reuse_if_unchanged(engine, DAY, name, "mae", False, fingerprint)
+
+def _decision(engine: Engine, name: str, day: date) -> Any:
+    with engine.connect() as conn:
+        return conn.execute(
+            text("select * from ops.model_promotions where model_name = :m and business_date = :d"),
+            {"m": name, "d": day},
+        ).one()
+
+
+def _window(settings: Settings, day: date, backfill: bool = False) -> RunWindow:
+    return replace(RunWindow.for_business_date(day, settings.tz), backfill=backfill)
+
+
+def test_an_unchanged_champion_is_reused_and_a_rerun_keeps_its_decision(
+    engine: Engine, settings: Settings
+) -> None:
+    from pipelines.tracking import configure_mlflow
+
+    configure_mlflow(settings)
+    name = "reuse_test_model"
+    night = _window(settings, DAY)
+    _record_load(engine, DAY, "c")
+    fingerprint = data_fingerprint(engine, DAY, DAY, {})
+    # No champion, no decision: train.
+    assert reuse_existing(engine, settings, night, name, "mae", False, fingerprint) is None
+    version = _register(engine, name, DAY - timedelta(days=1), fingerprint, 3.5)
+
+    reused = reuse_existing(engine, settings, night, name, "mae", False, fingerprint)
     assert reused is not None
     assert (reused["version"], reused["reused_champion"]) == (version, True)
-    with engine.connect() as conn:
-        row = conn.execute(
-            text("select * from ops.model_promotions where model_name = :m and business_date = :d"),
-            {"m": name, "d": DAY},
-        ).one()
+    row = _decision(engine, name, DAY)
     assert (row.promoted, row.challenger_score, row.champion_version) == (False, 3.5, version)
     assert "unchanged" in row.reason
+    # Re-running the night on the same data keeps its decision (and so its outputs).
+    again = reuse_existing(engine, settings, night, name, "mae", False, fingerprint)
+    assert again is not None and again["version"] == version and "re-run" in again["reason"]
 
     _record_load(engine, DAY, "d")  # new data: train a challenger instead
     changed = data_fingerprint(engine, DAY, DAY, {})
-    assert reuse_if_unchanged(engine, DAY, name, "mae", False, changed) is None
+    assert reuse_existing(engine, settings, night, name, "mae", False, changed) is None
+
+
+def test_a_backfill_night_reuses_a_recent_nights_model_within_the_cadence(
+    engine: Engine, settings: Settings
+) -> None:
+    from pipelines.tracking import configure_mlflow
+
+    configure_mlflow(settings)
+    name = "cadence_test_model"
+    trained_for = DAY + timedelta(days=20)
+    version = _register(engine, name, trained_for, "old-data", 2.0)
+    assert settings.backfill_retrain_days == 7  # the documented default
+
+    def reuse(day: date, backfill: bool = True, config: Settings = settings) -> Any:
+        window = _window(config, day, backfill)
+        return reuse_existing(engine, config, window, name, "mae", False, "new-data")
+
+    # A scheduled night retrains on new data; a backfill night 6 days later reuses the model.
+    assert reuse(trained_for + timedelta(days=6), backfill=False) is None
+    reused = reuse(trained_for + timedelta(days=6))
+    assert reused is not None and reused["version"] == version
+    row = _decision(engine, name, trained_for + timedelta(days=6))
+    assert (row.promoted, row.challenger_version, row.champion_version) == (False, version, version)
+    assert f"the model of {trained_for}" in row.reason
+    # Beyond the cadence, or before the model's own night (no look-ahead): retrain.
+    assert reuse(trained_for + timedelta(days=13)) is None
+    assert reuse(trained_for - timedelta(days=1)) is None
+    # NIGHTSHIFT_BACKFILL_RETRAIN_DAYS=1: every backfilled night retrains.
+    every_night = settings.model_copy(update={"backfill_retrain_days": 1})
+    assert reuse(trained_for + timedelta(days=1), config=every_night) is None
