@@ -19,7 +19,7 @@ from pipelines.stages import plan as plan_stage
 from pipelines.stages import report as report_stage
 from pipelines.stages import validate as validate_stage
 from pipelines.warehouse import warehouse
-from pipelines.window import RunWindow
+from pipelines.window import RunWindow, is_backfill
 
 WindowRef = dict[str, str]
 Counts = dict[str, Any]
@@ -38,7 +38,7 @@ def open_run(
     settings = get_settings()
     window = RunWindow.from_interval(
         interval_start, interval_end, logical_date, dag_run_id, settings.tz,
-        backfill=str(run_type) == "backfill",
+        backfill=is_backfill(run_type),
     )  # fmt: skip
     runs.record_start(warehouse(settings), window, started_at)
     return window.to_ref()

@@ -17,6 +17,12 @@ from zoneinfo import ZoneInfo
 SCHEDULE_TIME = time(2, 0)
 
 
+def is_backfill(run_type: object) -> bool:
+    """Whether Airflow's run type is a backfill. The task SDK's enum prints as
+    "DagRunType.BACKFILL" and the core one as "backfill": compare the plain value."""
+    return str(getattr(run_type, "value", run_type)) == "backfill"
+
+
 @dataclass(frozen=True)
 class RunWindow:
     logical_date: date

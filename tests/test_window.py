@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from pipelines.window import RunWindow
+from pipelines.window import RunWindow, is_backfill
 
 LIMA = ZoneInfo("America/Lima")
 
@@ -49,3 +51,16 @@ def test_reference_round_trips_through_json_types() -> None:
 def test_rejects_empty_or_naive_intervals(start: datetime, end: datetime) -> None:
     with pytest.raises(ValueError):
         RunWindow.from_interval(start, end, None, "r", LIMA)
+
+
+def test_backfill_runs_are_recognised_and_the_flag_travels_with_the_reference() -> None:
+    from airflow.sdk.api.datamodels._generated import DagRunType as TaskDagRunType
+    from airflow.utils.types import DagRunType
+
+    assert is_backfill(TaskDagRunType.BACKFILL) and is_backfill(DagRunType.BACKFILL_JOB)
+    assert is_backfill("backfill")
+    assert not any(is_backfill(t) for t in (TaskDagRunType.SCHEDULED, "manual", None))
+    window = RunWindow.for_business_date(date(2026, 11, 21), LIMA)
+    flagged = replace(window, backfill=True)
+    assert RunWindow.from_ref(json.loads(json.dumps(flagged.to_ref()))) == flagged
+    assert RunWindow.from_ref(window.to_ref()).backfill is False

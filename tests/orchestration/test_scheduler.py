@@ -7,6 +7,7 @@ The demo's data (simulated landing, local weather API, loaded history) is prepar
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -202,6 +203,17 @@ def test_start_refuses_a_busy_port_before_touching_anything(tmp_path: Path) -> N
 
 
 @pytest.mark.slow
+def _xcom(api: services.AirflowApi, run_id: str, task_id: str) -> dict[str, Any]:
+    """A task's return value, as the REST API gives it back."""
+    entry = api.call(
+        "GET",
+        f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances/{task_id}/xcomEntries/return_value",
+        params={"deserialize": True},
+    )
+    value = entry["value"]
+    return dict(json.loads(value) if isinstance(value, str) else value)
+
+
 def _decisions(engine: Engine, day: date) -> list[tuple[Any, ...]]:
     """Which model versions each model's decision for ``day`` registered and served."""
     return _rows(
@@ -258,6 +270,11 @@ def test_services_run_a_triggered_night_and_a_backfill_exactly_once(
     ends = [datetime.fromisoformat(r["data_interval_end"]) for r in ours]
     nights = sorted(end.astimezone(settings.tz).date() for end in ends)
     assert [night for night in nights if night in NIGHTS] == list(NIGHTS)
+    # The backfill's nights know they are one (their train tasks may reuse a recent model).
+    for run in (r for r in ours if r["run_type"] == "backfill"):
+        window = _xcom(airflow_api, run["dag_run_id"], "open_run")
+        assert window["backfill"] == "true", window
+    assert _xcom(airflow_api, run_id, "open_run")["backfill"] == "false"
     after = _checksums(engine)
     for night in NIGHTS:
         day = _business(night)
