@@ -55,7 +55,9 @@ def backfill(
     Dates are LOGICAL dates in nightshift's sense: the night a run is scheduled (02:00 business
     time). Logical date D processes business date D-1. (Airflow's UI labels the same run with
     the start of its data interval, D-1.) Runs go side by side up to the DAG's max_active_runs;
-    model training still takes one run at a time (the `trainer` pool).
+    model training still takes one run at a time (the `trainer` pool), and a backfilled night
+    reuses a model trained in the last NIGHTSHIFT_BACKFILL_RETRAIN_DAYS nights (7; 1 = retrain
+    every night; the setting is read by the running services).
     """
     import httpx
 

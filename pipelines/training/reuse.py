@@ -7,9 +7,9 @@ reuses that model and says so: the decision is written to ops.model_promotions l
 Re-runs of an already processed date become cheap and deterministic this way.
 
 A backfill re-runs many nights at once; retraining each of them would serialise the whole
-backfill on the one-slot trainer pool. Instead a backfilled night reuses the model of the
-latest night in the previous ``backfill_retrain_days - 1`` days (its data ends before this
-night: no look-ahead) and retrains only when there is none, like a weekly retrain.
+backfill on the one-slot trainer pool. Instead a backfilled night uses the model of the latest
+night in the last ``backfill_retrain_days`` days that trained a challenger (its data ends
+before this night: no look-ahead) and retrains only when there is none: a weekly retrain.
 """
 
 from __future__ import annotations
@@ -113,8 +113,10 @@ def reuse_existing(
         ))  # fmt: skip
     cadence = settings.backfill_retrain_days
     if window.backfill and cadence > 1:
-        # This night's own earlier model counts too: re-running a backfill reproduces it.
-        recent = served_version(engine, model_name, day - timedelta(days=cadence - 1), day)
+        # Only nights that trained count: reuses chained night after night would never
+        # retrain. This night's own earlier training counts too (a re-run reproduces it).
+        first = day - timedelta(days=cadence - 1)
+        recent = served_version(engine, model_name, first, day, trained_only=True)
         candidate = registered(model_name, recent.version) if recent else None
         if recent is not None and candidate is not None:
             return _reuse(engine, day, model_name, metric, higher_is_better, candidate, (

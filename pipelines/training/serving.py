@@ -35,12 +35,14 @@ class Served:
     challenger_version: str | None  # the one its train task registered (or reused)
 
 
-def served_version(engine: Engine, model_name: str, first: date, last: date) -> Served | None:
-    """The version the latest decided night in ``first``..``last`` used, if any."""
+def served_version(
+    engine: Engine, model_name: str, first: date, last: date, trained_only: bool = False
+) -> Served | None:
+    """The version the latest decided night in ``first``..``last`` used, if any; with
+    ``trained_only``, of the latest night that trained a challenger (not a reuse)."""
+    params = {"model_name": model_name, "first": first, "last": last, "trained_only": trained_only}
     with engine.connect() as conn:
-        row = conn.execute(
-            sql("ops/served_version"), {"model_name": model_name, "first": first, "last": last}
-        ).first()
+        row = conn.execute(sql("ops/served_version"), params).first()
     if row is None:
         return None
     challenger = None if row.challenger_version is None else str(row.challenger_version)

@@ -123,7 +123,9 @@ def test_a_backfill_night_reuses_a_recent_nights_model_within_the_cadence(
     row = _decision(engine, name, trained_for + timedelta(days=6))
     assert (row.promoted, row.challenger_version, row.champion_version) == (False, version, version)
     assert f"the model of {trained_for}" in row.reason
-    # Beyond the cadence, or before the model's own night (no look-ahead): retrain.
+    # Beyond the cadence, or before the model's own night (no look-ahead): retrain. Reuses do
+    # not chain: 8 days after the training night, the reuse 2 days before does not count.
+    assert reuse(trained_for + timedelta(days=8)) is None
     assert reuse(trained_for + timedelta(days=13)) is None
     assert reuse(trained_for - timedelta(days=1)) is None
     # NIGHTSHIFT_BACKFILL_RETRAIN_DAYS=1: every backfilled night retrains.
