@@ -104,7 +104,7 @@ def reset_champions_to_cold() -> None:
     cold_runs: list[str] = []
     for model in client.search_registered_models():
         for version in client.search_model_versions(f"name = '{model.name}'"):
-            run = client.get_run(version.run_id)
+            run = client.get_run(str(version.run_id))
             if run.data.tags.get("nightshift.training") == "full":
                 client.set_registered_model_alias(model.name, "champion", version.version)
                 cold_runs.append(str(version.run_id))
@@ -132,6 +132,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         action="store_true",
         help="Reuse --data-dir from an earlier run (simulation, history, cold models) and only "
         "measure the night and the backfill; champions are reset to the cold ones first.",
+    )
+    parser.add_argument(
+        "--nights-from",
+        type=Path,
+        default=None,
+        help="Take the night and the single nights from an earlier --json result (same code "
+        "for those) and measure only the backfill.",
     )
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None, help="Also write the results here.")
@@ -163,14 +170,24 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             # Cold: champions from scratch on the history (business date LAST_DAY - 1).
             phases["train_full_cold"], cold = nightshift("train", "--full", "--date", str(LAST_DAY))
             print(cold)
-        phases["night"], tasks = night(LAST_DAY + timedelta(days=1))
-        results["night_tasks"] = tasks
-        phases["night_train_warm"] = sum(tasks.get(task, 0.0) for task in TRAIN_TASKS)
+        if args.nights_from:
+            earlier = json.loads(args.nights_from.read_text())
+            results["night_tasks"] = earlier["night_tasks"]
+            results["nights_from"] = str(args.nights_from)
+            for phase in ("night", "night_train_warm"):
+                phases[phase] = earlier["phases_s"][phase]
+        else:
+            phases["night"], tasks = night(LAST_DAY + timedelta(days=1))
+            results["night_tasks"] = tasks
+            phases["night_train_warm"] = sum(tasks.get(task, 0.0) for task in TRAIN_TASKS)
         if not args.skip_backfill:
             k = args.backfill_nights
             # Two disjoint sets of earlier nights, so neither pass reuses the other's models.
             singles = [LAST_DAY - timedelta(days=2 * k - 1 - i) for i in range(k)]
-            measured = [night(day)[0] for day in singles[: min(args.single_nights, k)]]
+            if args.nights_from:
+                measured = earlier["single_nights"]["seconds"]
+            else:
+                measured = [night(day)[0] for day in singles[: min(args.single_nights, k)]]
             results["single_nights"] = {"measured": len(measured), "of": k, "seconds": measured}
             phases["single_nights_sum"] = sum(measured) / len(measured) * k
             phases["backfill"] = backfill(LAST_DAY - timedelta(days=k - 1), LAST_DAY)
