@@ -80,6 +80,7 @@ def backfill(
             typer.echo("backfill created; follow it in the Airflow UI or re-run with --wait")
             return
         runs = _wait_for_runs(api, first, last, poll_seconds)
+        _wait_until_closed(api, poll_seconds)
     except httpx.HTTPError as error:
         raise NightshiftError(f"Airflow's API at {api.base_url} failed: {error}") from error
     except KeyboardInterrupt:
@@ -160,6 +161,22 @@ def _wait_for_runs(
             shown = summary
         if all(state in FINISHED for state in states):
             return runs
+        time.sleep(poll_s)
+
+
+def _wait_until_closed(api: AirflowApi, poll_s: float, timeout_s: float = 120.0) -> None:
+    """Airflow closes a backfill on a scheduler loop after its last run: wait for that, so a
+    next backfill (or stopping the services at once) does not find it still running
+    (AlreadyRunningBackfill). Best effort: the runs themselves are done."""
+    from pipelines.orchestration.local_run import DAG_ID
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        newest = api.call(
+            "GET", "/api/v2/backfills", params={"dag_id": DAG_ID, "order_by": "-id", "limit": 10}
+        )["backfills"]
+        if all(backfill["completed_at"] for backfill in newest):
+            return
         time.sleep(poll_s)
 
 

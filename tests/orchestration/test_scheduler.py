@@ -262,6 +262,11 @@ def test_services_run_a_triggered_night_and_a_backfill_exactly_once(
     assert backfill.returncode == 0, backfill.stdout[-3000:] + backfill.stderr[-3000:]
     for night in NIGHTS:
         assert f"{night}    {_business(night)}     success" in backfill.stdout, backfill.stdout
+    # --wait returns once Airflow has closed the backfill: the next one can start at once.
+    newest = airflow_api.call(
+        "GET", "/api/v2/backfills", params={"dag_id": DAG_ID, "order_by": "-id", "limit": 1}
+    )["backfills"]
+    assert newest and newest[0]["completed_at"], newest
 
     # One Airflow run per night: the triggered one was redone, not duplicated. (Other tests'
     # in-process runs share this metadata database, hence the filter.)
