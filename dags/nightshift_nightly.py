@@ -5,9 +5,10 @@ Every night at 02:00 business time (America/Lima by default) nightshift processe
 day that just ended: it ingests the day's data, validates it, retrains the models, writes the
 plans and sends the reports.
 
-* **Partition**: the run's data interval is the 24 h before its logical date; the business date
-  is the local date on which that interval starts (logical date 2026-11-22 → business date
-  2026-11-21). Re-running a logical date replaces exactly that date's outputs.
+* **Partition**: a run's logical date is its night (the 02:00 trigger, however the run was
+  made); it processes the 24 h before it, whose local start date is the business date (logical
+  date 2026-11-22 → business date 2026-11-21). Re-running a logical date replaces exactly that
+  date's outputs.
 * **Flow**: `open_run → reference → {pos, weather, reviews}: extract → load → validate →
   publish → train_{traffic, sales, sentiment} → forecast → plan → promotions`, and
   `score_reviews → train_churn → score_customers → rewards`; `staffing_emails` after the plan;
@@ -114,7 +115,11 @@ def _fail_fast_on_bad_data(func: Any) -> Any:
 
 @dag(
     dag_id="nightshift_nightly",
-    schedule=CronTriggerTimetable("0 2 * * *", timezone=TIMEZONE, interval=timedelta(days=1)),
+    # No interval: Airflow then labels every run with its trigger time, the night, whatever
+    # made it (scheduler, backfill, a manual trigger, `nightshift run`). With a 24-hour
+    # interval, scheduled and backfill runs carry the interval's start instead, so a backfill
+    # took a hand-run night for the next one and skipped that. The window is derived below.
+    schedule=CronTriggerTimetable("0 2 * * *", timezone=TIMEZONE),
     start_date=pendulum.datetime(2024, 1, 1, tz=TIMEZONE),
     catchup=False,
     # Backfills run dates side by side; three keeps a 2-core machine busy without thrashing.

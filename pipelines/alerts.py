@@ -108,7 +108,7 @@ def _business_date(context: Mapping[str, Any], tz: ZoneInfo) -> date | None:
         window = RunWindow.from_interval(
             start, end, context.get("logical_date"), str(context.get("run_id")), tz
         )
-    except ValueError:  # an empty interval (e.g. a manual run of an unscheduled DAG)
+    except ValueError:  # a malformed interval (naive or reversed)
         return None
     return window.business_date
 

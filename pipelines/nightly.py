@@ -33,7 +33,7 @@ def open_run(
     started_at: datetime,
     run_type: str | None = None,
 ) -> WindowRef:
-    """Derive the business date from the data interval and (re)open its ops.pipeline_runs row.
+    """Derive the business date from the run's night and (re)open its ops.pipeline_runs row.
     ``run_type`` is Airflow's ("scheduled", "manual", "backfill", ...)."""
     settings = get_settings()
     window = RunWindow.from_interval(

@@ -1,9 +1,10 @@
-"""The run window: which business date a DAG run processes, derived from its data interval.
+"""The run window: which business date a DAG run processes, derived from its trigger time.
 
-The nightly DAG runs at 02:00 business time and its data interval is the 24 hours before that.
-The business date is the local calendar date on which the interval starts: the run scheduled for
-2026-11-22 02:00 (its logical date) covers 2026-11-21 02:00 -> 2026-11-22 02:00 and processes
-business date 2026-11-21. Everything downstream is keyed on this, never on the wall clock.
+The nightly DAG runs at 02:00 business time and processes the 24 hours before that. Airflow
+labels each run with its trigger time (the logical date, "the night") and gives it that instant
+as its data interval. The business date is the local calendar date on which the 24 hours start:
+the run of 2026-11-22 02:00 covers 2026-11-21 02:00 -> 2026-11-22 02:00 and processes business
+date 2026-11-21. Everything downstream is keyed on this, never on the wall clock.
 """
 
 from __future__ import annotations
@@ -46,12 +47,13 @@ class RunWindow:
     ) -> RunWindow:
         if interval_start.tzinfo is None or interval_end.tzinfo is None:
             raise ValueError("data interval bounds must be timezone-aware")
-        if interval_end <= interval_start:
-            raise ValueError(f"empty data interval {interval_start} -> {interval_end}")
-        # The night is the interval's end. Airflow's own label is not: scheduled and backfill
-        # runs of this timetable are labelled with the interval's start, dag.test and manual
-        # runs with the trigger time. Keying ops.pipeline_runs on the night keeps both the same.
-        del logical_date
+        if interval_end < interval_start:
+            raise ValueError(f"data interval ends before it starts: {interval_start}")
+        if interval_end == interval_start:
+            # The nightly timetable has no interval: Airflow gives each run its trigger time
+            # (the night) as the "interval". The night processes the 24 hours before it.
+            interval_start = interval_end - timedelta(days=1)
+        del logical_date  # the interval's end is the night, whatever Airflow labels the run
         logical = interval_end.astimezone(tz).date()
         return cls(
             logical_date=logical,

@@ -25,6 +25,20 @@ def test_business_date_is_the_local_day_the_interval_starts() -> None:
     assert window.business_date == date(2026, 11, 21)
 
 
+def test_a_run_of_the_nightly_timetable_processes_the_24_hours_before_its_night() -> None:
+    # CronTriggerTimetable without an interval: the data interval is the trigger instant, and
+    # every kind of run (scheduled, backfill, manual, dag.test) carries that same label.
+    night = datetime(2026, 11, 22, 7, tzinfo=UTC)  # 02:00 Lima
+    window = RunWindow.from_interval(night, night, night, "backfill__x", LIMA)
+    assert (window.logical_date, window.business_date) == (date(2026, 11, 22), date(2026, 11, 21))
+    assert window.interval_start == datetime(2026, 11, 21, 7, tzinfo=UTC)
+    assert window.interval_end == night
+    # A run triggered by hand in the afternoon processes the 24 hours before it too.
+    afternoon = datetime(2026, 11, 22, 20, 30, tzinfo=UTC)
+    manual = RunWindow.from_interval(afternoon, afternoon, afternoon, "manual__x", LIMA)
+    assert manual.business_date == date(2026, 11, 21)
+
+
 def test_missing_logical_date_falls_back_to_interval_end() -> None:
     window = RunWindow.from_interval(
         datetime(2026, 1, 1, 7, tzinfo=UTC), datetime(2026, 1, 2, 7, tzinfo=UTC), None, "r", LIMA
@@ -48,7 +62,7 @@ def test_reference_round_trips_through_json_types() -> None:
         (datetime(2026, 1, 1, 7), datetime(2026, 1, 2, 7)),
     ],
 )
-def test_rejects_empty_or_naive_intervals(start: datetime, end: datetime) -> None:
+def test_rejects_reversed_or_naive_intervals(start: datetime, end: datetime) -> None:
     with pytest.raises(ValueError):
         RunWindow.from_interval(start, end, None, "r", LIMA)
 

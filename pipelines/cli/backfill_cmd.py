@@ -7,7 +7,7 @@ import shlex
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -17,6 +17,7 @@ import typer
 
 from pipelines.errors import NightshiftError
 from pipelines.settings import Settings, get_settings
+from pipelines.window import RunWindow
 
 if TYPE_CHECKING:
     from pipelines.orchestration.services import AirflowApi
@@ -52,12 +53,11 @@ def backfill(
     """Backfill nightshift_nightly for logical dates START..END (inclusive) on the running
     Airflow services (`make airflow`).
 
-    Dates are LOGICAL dates in nightshift's sense: the night a run is scheduled (02:00 business
-    time). Logical date D processes business date D-1. (Airflow's UI labels the same run with
-    the start of its data interval, D-1.) Runs go side by side up to the DAG's max_active_runs;
-    model training still takes one run at a time (the `trainer` pool), and a backfilled night
-    reuses a model trained in the last NIGHTSHIFT_BACKFILL_RETRAIN_DAYS nights (7; 1 = retrain
-    every night; the setting is read by the running services).
+    Dates are LOGICAL dates: the night a run is scheduled (02:00 business time), as Airflow's
+    UI shows them. Logical date D processes business date D-1. Runs go side by side up to the
+    DAG's max_active_runs; model training still takes one run at a time (the `trainer` pool),
+    and a backfilled night reuses a model trained in the last NIGHTSHIFT_BACKFILL_RETRAIN_DAYS
+    nights (7; 1 = retrain every night; the setting is read by the running services).
     """
     import httpx
 
@@ -119,7 +119,7 @@ def _create(
 
 
 def _runs(api: AirflowApi, first: datetime, last: datetime) -> list[dict[str, Any]]:
-    """The runs for nights first..last: their data interval ends on the night, 02:00."""
+    """The runs for nights first..last (02:00 business time)."""
     from pipelines.orchestration.local_run import DAG_ID
 
     runs: list[dict[str, Any]] = []
@@ -128,9 +128,8 @@ def _runs(api: AirflowApi, first: datetime, last: datetime) -> list[dict[str, An
             "GET",
             f"/api/v2/dags/{DAG_ID}/dagRuns",
             params={
-                # Airflow labels a scheduled run with the start of its data interval (a day
-                # before its night); a run triggered by hand for a night, with the night itself.
-                "logical_date_gte": (first - timedelta(days=1)).isoformat(),
+                # Every run of the nightly timetable is labelled with its night.
+                "logical_date_gte": first.isoformat(),
                 "logical_date_lte": last.isoformat(),
                 "order_by": "logical_date",
                 "limit": 100,
@@ -183,8 +182,14 @@ def _wait_until_closed(api: AirflowApi, poll_s: float, timeout_s: float = 120.0)
 def _print_table(runs: list[dict[str, Any]], tz: ZoneInfo) -> None:
     typer.echo(f"{'logical date':<14}{'business date':<15}{'state':<9}{'duration':>10}")
     for run in runs:
-        logical = datetime.fromisoformat(run["data_interval_end"]).astimezone(tz).date()
-        business = datetime.fromisoformat(run["data_interval_start"]).astimezone(tz).date()
+        window = RunWindow.from_interval(
+            datetime.fromisoformat(run["data_interval_start"]),
+            datetime.fromisoformat(run["data_interval_end"]),
+            None,
+            run["dag_run_id"],
+            tz,
+        )
+        logical, business = window.logical_date, window.business_date
         seconds = run.get("duration")
         duration = f"{seconds:8.1f} s" if seconds is not None else "-"
         typer.secho(
