@@ -93,9 +93,9 @@ def reset_champions_to_cold() -> None:
     forget the later nights' decisions, so a repeated benchmark night retrains (warm) exactly
     like the first night after set-up instead of keeping its earlier decision."""
     from mlflow import MlflowClient
-    from sqlalchemy import text
 
     from pipelines.settings import get_settings
+    from pipelines.sqlfiles import sql
     from pipelines.tracking import configure_mlflow
     from pipelines.warehouse import warehouse
 
@@ -109,10 +109,7 @@ def reset_champions_to_cold() -> None:
                 client.set_registered_model_alias(model.name, "champion", version.version)
                 cold_runs.append(str(version.run_id))
     with warehouse(get_settings()).begin() as conn:
-        conn.execute(
-            text("delete from ops.model_promotions where challenger_run_id <> all(:runs)"),
-            {"runs": cold_runs},
-        )
+        conn.execute(sql("ops/model_promotions_forget_later"), {"keep_run_ids": cold_runs})
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

@@ -84,9 +84,3 @@ def try_load(model_name: str, version: str | None) -> tuple[tuple[Any, str] | No
         return load_version(model_name, version), None
     except ChampionUnreadable as error:
         return None, str(error)
-
-
-def try_load_champion(model_name: str) -> tuple[tuple[Any, str] | None, str | None]:
-    from pipelines.training.promotion import champion_version
-
-    return try_load(model_name, champion_version(model_name))

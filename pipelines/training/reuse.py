@@ -75,11 +75,6 @@ def registered(model_name: str, version: str | None = None) -> Registered | None
     )
 
 
-def current_champion(model_name: str) -> Registered | None:
-    """The champion's registry version, run, data fingerprint and logged metrics."""
-    return registered(model_name)
-
-
 def reuse_existing(
     engine: Engine,
     settings: Settings,
@@ -105,7 +100,7 @@ def reuse_existing(
             f"re-run on unchanged data (fingerprint {fingerprint}): kept this night's decision, "
             f"v{own.version}"
         ))  # fmt: skip
-    champion = current_champion(model_name)
+    champion = registered(model_name)  # the alias
     if champion is not None and champion.fingerprint == fingerprint:
         return _reuse(engine, day, model_name, metric, higher_is_better, champion, (
             f"training data unchanged since champion v{champion.version} was trained "
