@@ -104,6 +104,7 @@ class TrafficForecaster:
             horizon=cfg.horizon,
             min_history=cfg.min_history,
             validation_fraction=cfg.validation_fraction,
+            validation_hours=cfg.finetune_validation_hours if warm else None,
         )
         if split.train.total == 0:
             raise NightshiftError(

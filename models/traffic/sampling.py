@@ -56,14 +56,23 @@ class Split:
 
 
 def time_ordered_split(
-    counts: np.ndarray, *, start: int, horizon: int, min_history: int, validation_fraction: float
+    counts: np.ndarray,
+    *,
+    start: int,
+    horizon: int,
+    min_history: int,
+    validation_fraction: float,
+    validation_hours: int | None = None,
 ) -> Split:
     """Training windows end before the last stretch of history; validation windows forecast
-    into it (what early stopping watches). Falls back to no validation when history is short."""
+    into it (what early stopping watches). Falls back to no validation when history is short.
+
+    The stretch is ``validation_fraction`` of the history, or ``validation_hours`` when given
+    (a fine-tune: the starting weights never trained on the fraction's stretch)."""
     end = counts.shape[1]
     span = end - start
-    validation_hours = max(horizon, round(validation_fraction * span))
-    cut = end - validation_hours
+    wanted = round(validation_fraction * span) if validation_hours is None else validation_hours
+    cut = end - max(horizon, wanted)
     train = origin_ranges(counts, begin=start, end=cut, horizon=horizon, min_history=min_history)
     validation = origin_ranges(counts, begin=cut, end=end, horizon=horizon, min_history=min_history)
     if train.total == 0 or validation.total == 0:

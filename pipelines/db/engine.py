@@ -81,6 +81,10 @@ def _engine_for(rendered_url: str) -> Engine:
     return create_engine(
         rendered_url,
         pool_pre_ping=True,
+        # Many-row writes (conn.execute(sql, rows)) go in pages of statements, not one round
+        # trip per row: the nightly rewards and churn scores write ~10^5 rows.
+        executemany_mode="values_plus_batch",
+        executemany_batch_page_size=1000,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
     )
 

@@ -113,6 +113,12 @@ def reuse_existing(
         first = day - timedelta(days=cadence - 1)
         recent = served_version(engine, model_name, first, day, trained_only=True)
         candidate = registered(model_name, recent.version) if recent else None
+        if recent is not None and candidate is not None and recent.business_date == day:
+            # This night trained before, on data since changed (e.g. later nights' loads in a
+            # forward-looking fingerprint): in a backfill its decision stands.
+            return _result(candidate, (
+                f"backfill re-run: kept this night's decision, v{candidate.version}"
+            ))  # fmt: skip
         if recent is not None and candidate is not None:
             return _reuse(engine, day, model_name, metric, higher_is_better, candidate, (
                 f"backfill: reused v{candidate.version}, the model of {recent.business_date} "

@@ -128,6 +128,11 @@ def test_a_backfill_night_reuses_a_recent_nights_model_within_the_cadence(
     assert reuse(trained_for + timedelta(days=8)) is None
     assert reuse(trained_for + timedelta(days=13)) is None
     assert reuse(trained_for - timedelta(days=1)) is None
+    # The training night re-run in a backfill on since-changed data keeps its decision.
+    decided = _decision(engine, name, trained_for)
+    rerun = reuse(trained_for)
+    assert rerun is not None and rerun["version"] == version and "kept" in rerun["reason"]
+    assert _decision(engine, name, trained_for) == decided
     # NIGHTSHIFT_BACKFILL_RETRAIN_DAYS=1: every backfilled night retrains.
     every_night = settings.model_copy(update={"backfill_retrain_days": 1})
     assert reuse(trained_for + timedelta(days=1), config=every_night) is None
