@@ -59,7 +59,7 @@ class TrafficConfig:
     # A warm fine-tune validates on the last two weeks, not on the last 10%: the starting
     # weights were early-stopped on that 10% and never trained on it, so the fine-tune could
     # not learn from it either (in the nightly benchmark it never beat its starting weights).
-    # bench/traffic_finetune.py: mean holdout MAE over 4 weekly origins 3.755 vs 3.776.
+    # bench/traffic_finetune.py: mean holdout MAE over 4 weekly origins 3.756 vs 3.778.
     finetune_validation_hours: int = 336
     weight_decay: float = 1e-4
     # Share of the training span kept (at the end) for early stopping.
