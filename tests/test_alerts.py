@@ -48,7 +48,8 @@ def _context(error: BaseException | None = None) -> dict:
         "task_instance": ti,
         "run_id": ti.run_id,
         "logical_date": datetime(2026, 11, 22, 7, tzinfo=UTC),
-        "data_interval_start": datetime(2026, 11, 21, 7, tzinfo=UTC),
+        # The nightly timetable's runs: the "interval" is the night itself.
+        "data_interval_start": datetime(2026, 11, 22, 7, tzinfo=UTC),
         "data_interval_end": datetime(2026, 11, 22, 7, tzinfo=UTC),
         "exception": error or ConnectionError("weather API down\nretried 4 times"),
     }
@@ -115,7 +116,7 @@ def test_error_excerpt_keeps_the_first_lines_only() -> None:
 def test_context_gives_the_business_date_like_the_run_window() -> None:
     failure = alerts.failure_from_context(_context(), LIMA)
 
-    assert failure.business_date == date(2026, 11, 21)  # the interval starts 21 Nov, 02:00 Lima
+    assert failure.business_date == date(2026, 11, 21)  # the 24 h from 21 Nov, 02:00 Lima
     assert failure.logical_date == datetime(2026, 11, 22, 2, tzinfo=LIMA)
     assert (failure.task_id, failure.try_number) == ("weather.extract", 3)
     assert failure.error == "ConnectionError: weather API down\nretried 4 times"

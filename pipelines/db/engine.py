@@ -82,7 +82,7 @@ def _engine_for(rendered_url: str) -> Engine:
         rendered_url,
         pool_pre_ping=True,
         # Many-row writes (conn.execute(sql, rows)) go in pages of statements, not one round
-        # trip per row: the nightly rewards and churn scores write ~10^5 rows.
+        # trip per row: the nightly churn scores, rewards and customers are ~10^5 rows each.
         executemany_mode="values_plus_batch",
         executemany_batch_page_size=1000,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
