@@ -100,30 +100,31 @@ def reuse_existing(
             f"re-run on unchanged data (fingerprint {fingerprint}): kept this night's decision, "
             f"v{own.version}"
         ))  # fmt: skip
-    champion = registered(model_name)  # the alias
-    if champion is not None and champion.fingerprint == fingerprint:
-        return _reuse(engine, day, model_name, metric, higher_is_better, champion, (
-            f"training data unchanged since champion v{champion.version} was trained "
-            f"(fingerprint {fingerprint}): reused it without retraining"
-        ))  # fmt: skip
     cadence = settings.backfill_retrain_days
+    recent = candidate = None
     if window.backfill and cadence > 1:
         # Only nights that trained count: reuses chained night after night would never
         # retrain. This night's own earlier training counts too (a re-run reproduces it).
         first = day - timedelta(days=cadence - 1)
         recent = served_version(engine, model_name, first, day, trained_only=True)
         candidate = registered(model_name, recent.version) if recent else None
-        if recent is not None and candidate is not None and recent.business_date == day:
-            # This night trained before, on data since changed (e.g. later nights' loads in a
-            # forward-looking fingerprint): in a backfill its decision stands.
-            return _result(candidate, (
-                f"backfill re-run: kept this night's decision, v{candidate.version}"
-            ))  # fmt: skip
-        if recent is not None and candidate is not None:
-            return _reuse(engine, day, model_name, metric, higher_is_better, candidate, (
-                f"backfill: reused v{candidate.version}, the model of {recent.business_date} "
-                f"(within NIGHTSHIFT_BACKFILL_RETRAIN_DAYS={cadence}), without retraining"
-            ))  # fmt: skip
+    if recent is not None and candidate is not None and recent.business_date == day:
+        # This night trained before, on data changed since (later nights' loads change sales'
+        # forward-looking fingerprint): in a backfill its decision stands, as on unchanged data.
+        return _result(candidate, (
+            f"backfill re-run: kept this night's decision, v{candidate.version}"
+        ))  # fmt: skip
+    champion = registered(model_name)  # the alias
+    if champion is not None and champion.fingerprint == fingerprint:
+        return _reuse(engine, day, model_name, metric, higher_is_better, champion, (
+            f"training data unchanged since champion v{champion.version} was trained "
+            f"(fingerprint {fingerprint}): reused it without retraining"
+        ))  # fmt: skip
+    if recent is not None and candidate is not None:
+        return _reuse(engine, day, model_name, metric, higher_is_better, candidate, (
+            f"backfill: reused v{candidate.version}, the model of {recent.business_date} "
+            f"(within NIGHTSHIFT_BACKFILL_RETRAIN_DAYS={cadence}), without retraining"
+        ))  # fmt: skip
     return None
 
 

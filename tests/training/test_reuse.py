@@ -45,8 +45,16 @@ def test_the_fingerprint_follows_the_loaded_data_and_the_settings(engine: Engine
     assert data_fingerprint(engine, DAY, DAY, {"epochs": 1}) != first
 
 
-def _register(engine: Engine, name: str, day: date, fingerprint: str, mae: float) -> str:
-    """A trained-and-decided model for night ``day``, as a train task leaves it."""
+def _register(
+    engine: Engine,
+    name: str,
+    day: date,
+    fingerprint: str,
+    mae: float,
+    champion: float | None = None,
+) -> str:
+    """A trained-and-decided model for night ``day``, as a train task leaves it (compared with
+    a champion scoring ``champion``, if any)."""
     import mlflow
 
     from pipelines.training.mlflow_models import log_pickled_model
@@ -56,7 +64,7 @@ def _register(engine: Engine, name: str, day: date, fingerprint: str, mae: float
         mlflow.set_tag(FINGERPRINT_TAG, fingerprint)
         mlflow.log_metric("mae", mae)
         uri = log_pickled_model(Constant(), "model", example, Constant().predict_frame(example))
-    decision = promotion.decide(name, "mae", mae, None, False, 0.01)
+    decision = promotion.decide(name, "mae", mae, champion, False, 0.01)
     return promotion.record(engine, day, decision, run.info.run_id, uri)
 
 
@@ -136,3 +144,25 @@ def test_a_backfill_night_reuses_a_recent_nights_model_within_the_cadence(
     # NIGHTSHIFT_BACKFILL_RETRAIN_DAYS=1: every backfilled night retrains.
     every_night = settings.model_copy(update={"backfill_retrain_days": 1})
     assert reuse(trained_for + timedelta(days=1), config=every_night) is None
+
+
+def test_a_backfill_rerun_of_a_night_that_trained_keeps_its_decision(
+    engine: Engine, settings: Settings
+) -> None:
+    """Even when its data changed since (sales' fingerprint looks ahead at later nights' loads)
+    and happens to match the champion's: the night's comparison stays on record."""
+    from pipelines.tracking import configure_mlflow
+
+    configure_mlflow(settings)
+    name = "rerun_test_model"
+    night = DAY + timedelta(days=40)
+    champion = _register(engine, name, night - timedelta(days=30), "later-data", 2.0)
+    challenger = _register(engine, name, night, "night-data", 3.0, champion=2.0)  # kept champion
+    decided = _decision(engine, name, night)
+    assert (decided.challenger_version, decided.champion_version) == (challenger, champion)
+
+    window = _window(settings, night, backfill=True)
+    rerun = reuse_existing(engine, settings, window, name, "mae", False, "later-data")
+    assert rerun is not None and rerun["version"] == champion  # the model the night served
+    assert "kept this night's decision" in rerun["reason"]
+    assert _decision(engine, name, night) == decided
