@@ -94,25 +94,22 @@ def reuse_existing(
     trained = (
         registered(model_name, own.challenger_version) if own and own.challenger_version else None
     )
-    if own is not None and trained is not None and trained.fingerprint == fingerprint:
-        # A re-run on unchanged data: the night's decision stands (and so do its outputs).
-        return _result(registered(model_name, own.version) or trained, (
-            f"re-run on unchanged data (fingerprint {fingerprint}): kept this night's decision, "
-            f"v{own.version}"
-        ))  # fmt: skip
     cadence = settings.backfill_retrain_days
-    recent = candidate = None
+    recent = None
     if window.backfill and cadence > 1:
         # Only nights that trained count: reuses chained night after night would never
         # retrain. This night's own earlier training counts too (a re-run reproduces it).
         first = day - timedelta(days=cadence - 1)
         recent = served_version(engine, model_name, first, day, trained_only=True)
-        candidate = registered(model_name, recent.version) if recent else None
-    if recent is not None and candidate is not None and recent.business_date == day:
-        # This night trained before, on data changed since (later nights' loads change sales'
-        # forward-looking fingerprint): in a backfill its decision stands, as on unchanged data.
-        return _result(candidate, (
-            f"backfill re-run: kept this night's decision, v{candidate.version}"
+    unchanged = trained is not None and trained.fingerprint == fingerprint
+    # A backfill re-run of a night that trained keeps its decision even on data changed since
+    # (later nights' loads change sales' forward-looking fingerprint).
+    trained_here = recent is not None and recent.business_date == day
+    if own is not None and trained is not None and (unchanged or trained_here):
+        # The night's decision stands (and so do its outputs).
+        why = f"re-run on unchanged data (fingerprint {fingerprint})" if unchanged else "re-run"
+        return _result(registered(model_name, own.version) or trained, (
+            f"{why}: kept this night's decision, v{own.version}"
         ))  # fmt: skip
     champion = registered(model_name)  # the alias
     if champion is not None and champion.fingerprint == fingerprint:
@@ -120,6 +117,7 @@ def reuse_existing(
             f"training data unchanged since champion v{champion.version} was trained "
             f"(fingerprint {fingerprint}): reused it without retraining"
         ))  # fmt: skip
+    candidate = registered(model_name, recent.version) if recent else None
     if recent is not None and candidate is not None:
         return _reuse(engine, day, model_name, metric, higher_is_better, candidate, (
             f"backfill: reused v{candidate.version}, the model of {recent.business_date} "
