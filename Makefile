@@ -10,7 +10,7 @@ TORCH := torch==2.13.0
 DEMO_DATE ?= 2026-11-22
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test test-fast lint format lock bench bench-ingest bench-models bench-nightly airflow airflow-stop backfill mlflow-ui db-start db-stop clean
+.PHONY: help setup system-deps demo test test-fast lint format lock bench bench-ingest bench-models bench-nightly airflow airflow-stop backfill mlflow-ui db-start db-stop clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -26,13 +26,27 @@ $(STAMP): requirements/lock.txt pyproject.toml
 
 setup: $(STAMP) ## Create .venv and install the locked dependencies (skipped when current)
 
+# Debian programs the tests drive for real, as command:package.
+SYSTEM_TOOLS := chromium:chromium redis-server:redis-server promtool:prometheus \
+	prometheus-pushgateway:prometheus-pushgateway
+system-deps: ## Install the Debian programs the tests use (browser, Redis, Prometheus), when missing
+	@missing=""; for tool in $(SYSTEM_TOOLS); do \
+		command -v "$${tool%%:*}" >/dev/null || missing="$$missing $${tool##*:}"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+			echo "missing Debian packages:$$missing (install them as root: apt-get install -y$$missing)"; exit 2; fi; \
+		echo "installing Debian packages:$$missing"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
 demo: setup ## Simulate a few weeks (reused), then one nightly pass through Airflow on embedded PostgreSQL
 	$(BIN)/nightshift demo --date $(DEMO_DATE)
 
-test: setup ## Run the whole test suite (what CI runs)
+test: setup system-deps ## Run the whole test suite (what CI runs)
 	$(BIN)/pytest
 
-test-fast: setup ## Tests without the slow tier
+test-fast: setup system-deps ## Tests without the slow tier
 	$(BIN)/pytest -m "not slow"
 
 lint: setup ## ruff + mypy

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -14,6 +11,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import Engine
 
 from tests.report import seed
+from tests.system_tools import debian_program
 
 
 @pytest.fixture(scope="session")
@@ -70,27 +68,5 @@ def smtp_server() -> Iterator[tuple[int, Collector]]:
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    """Path of Debian's headless-capable Chromium, installed with apt-get when missing."""
-    found = shutil.which("chromium")
-    if found:
-        return found
-    if shutil.which("apt-get") is None or os.geteuid() != 0:
-        pytest.fail(
-            "chromium is not installed and this test setup cannot install it (needs apt-get "
-            "and root); install it with `apt-get install -y chromium`"
-        )
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=900, env=env)
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"installing chromium: `{' '.join(command)}` took over 15 minutes")
-        if done.returncode != 0:
-            tail = (done.stderr or done.stdout).strip()[-1500:]
-            pytest.fail(
-                f"installing chromium: `{' '.join(command)}` failed ({done.returncode}): {tail}"
-            )
-    found = shutil.which("chromium")
-    if found is None:
-        pytest.fail("apt-get installed chromium but no `chromium` command is on PATH")
-    return found
+    """Path of Debian's headless-capable Chromium (installed by `make system-deps`)."""
+    return debian_program("chromium", "chromium")
