@@ -73,8 +73,8 @@ bench-models: setup ## Traffic RNN training, review sentiment scoring/fine-tune 
 bench-nightly: setup ## 20 stores x 2 years: cold retrain, one night per task, backfill vs single nights (long)
 	$(BIN)/python bench/nightly.py
 
-airflow: setup ## Real Airflow scheduler + UI on the embedded PostgreSQL (http://localhost:8080; Ctrl-C stops)
-	$(BIN)/nightshift services up
+airflow: setup ## Real Airflow scheduler + UI on the embedded PostgreSQL (http://localhost:8080; Ctrl-C stops); EXECUTOR=celery adds Redis + Celery workers
+	$(BIN)/nightshift services up $(if $(EXECUTOR),--executor $(EXECUTOR))
 
 airflow-stop: setup ## Stop the services of `make airflow` (e.g. after `nightshift services up --detach`)
 	$(BIN)/nightshift services down

@@ -45,6 +45,9 @@ from pipelines.settings import get_settings
 
 TIMEZONE = get_settings().timezone
 SEND_TIME = get_settings().report_send_time  # None: email as soon as the plan is ready
+# The train tasks' own queue: the GPU worker's under Celery (Kubernetes: the GPU pod below);
+# the local executor runs every queue itself.
+TRAIN_QUEUE = get_settings().train_queue
 # One task group per source connector (see pipelines.sources.datasets.BY_SOURCE).
 SOURCES = ("pos", "weather", "reviews")
 TRAINER_POOL = "trainer"  # one slot: see pipelines.orchestration.local_run
@@ -57,6 +60,14 @@ DEFAULT_ARGS: dict[str, Any] = {
     "max_retry_delay": timedelta(minutes=10),
     "execution_timeout": timedelta(minutes=30),
 }
+
+
+# KubernetesExecutor only (other executors ignore it): the train tasks' pods come from their
+# own template, which asks for a GPU on a GPU node (docker/helm/values.yaml mounts it and sets
+# NIGHTSHIFT_TRAIN_POD_TEMPLATE). A file path, not a pod_override: that would need the
+# kubernetes client at parse time.
+_TRAIN_TEMPLATE = get_settings().train_pod_template
+TRAIN_POD: dict[str, Any] = {"pod_template_file": _TRAIN_TEMPLATE} if _TRAIN_TEMPLATE else {}
 
 
 def _mark_failed(context: Any) -> None:
@@ -183,7 +194,12 @@ def nightshift_nightly() -> None:
 
         return nightly.validate_calendar(window)
 
-    @task(pool=TRAINER_POOL, execution_timeout=timedelta(minutes=45))
+    @task(
+        pool=TRAINER_POOL,
+        queue=TRAIN_QUEUE,
+        execution_timeout=timedelta(minutes=45),
+        executor_config=TRAIN_POD,
+    )
     def train(window: dict[str, str], model: str) -> dict[str, Any]:
         from pipelines import nightly
 

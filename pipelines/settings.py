@@ -158,6 +158,34 @@ class Settings(BaseSettings):
         description="Password of the read-only `nightshift_analyst` database role, applied on "
         "every migration. Unset: the role cannot log in with a password.",
     )
+    # --- scale-out (Celery / Kubernetes executors) ---
+    executor: Literal["local", "celery"] = Field(
+        default="local",
+        description="Executor of `nightshift services up` (`make airflow`): local (one machine) "
+        "or celery (a Redis broker and Celery workers; see Running on Celery workers).",
+    )
+    train_queue: str = Field(
+        default="train",
+        min_length=1,
+        description="Queue of the train_* tasks (the GPU queue in production). Only the Celery "
+        "and Kubernetes executors route by queue; the local executor ignores it.",
+    )
+    train_pod_template: str | None = Field(
+        default=None,
+        description="KubernetesExecutor: pod template file of the train_* tasks (their "
+        "executor_config), e.g. one asking for a GPU node. Unset: the chart's default pod.",
+    )
+    celery_broker_url: str | None = Field(
+        default=None,
+        description="Celery broker (e.g. redis://redis:6379/0). Unset: `nightshift services up "
+        "--executor celery` starts a local redis-server on a free port.",
+    )
+    celery_concurrency: int = Field(
+        default=2,
+        ge=1,
+        description="Task slots of the default-queue Celery worker (the train-queue worker has "
+        "one).",
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -85,6 +85,16 @@ def stop(pgdata: Path) -> bool:
     return True
 
 
+def restart(pgdata: Path) -> None:
+    """Restart the running server (``pg_ctl restart -m fast``): every open connection is cut,
+    as when the database host restarts; clients reconnect to the same socket."""
+    if _postmaster_info(pgdata) is None:
+        raise NightshiftError(f"no embedded PostgreSQL runs in {pgdata}")
+    pg_ctl = _pgserver().pg_ctl
+    user = ROOT_FALLBACK_USER if os.geteuid() == 0 else None
+    pg_ctl(["-w", "-m", "fast", "restart"], pgdata=pgdata, user=user)
+
+
 def url(socket_dir: Path, database: str) -> str:
     """SQLAlchemy URL for a database on the embedded server."""
     return f"postgresql+psycopg2://{SUPERUSER}@/{database}?host={socket_dir}"

@@ -1,11 +1,11 @@
 """Airflow 3's services, locally: api-server, dag-processor, scheduler and triggerer as child
-processes.
+processes; with the Celery executor also a Redis broker and two Celery workers.
 
-This is the real scheduler (LocalExecutor, the project's DAGs, metadata on the configured
-PostgreSQL; see airflow_env), unlike ``nightshift run``, which runs one DAG run in-process.
-Each service runs in its own process group, because it forks workers that must stop with it.
-Its PID goes to ``<airflow_home>/run/<service>.pid`` and its output to
-``<airflow_home>/logs/<service>.log``, so any later process can find and stop them.
+This is the real scheduler (the project's DAGs, metadata on the configured PostgreSQL; see
+airflow_env), unlike ``nightshift run``, which runs one DAG run in-process. Each service runs in
+its own process group, because it forks workers that must stop with it. Its PID goes to
+``<airflow_home>/run/<service>.pid`` and its output to ``<airflow_home>/logs/<service>.log``, so
+any later process can find, stop, kill or restart them; ``run/services`` lists what was started.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from typing import Any
 import httpx
 
 from pipelines.errors import NightshiftError
+from pipelines.orchestration import celery_stack
 from pipelines.orchestration.airflow_env import airflow_environment, apply_airflow_environment
 from pipelines.orchestration.local_run import DAG_ID, migrate_airflow_metadata
 from pipelines.settings import Settings
@@ -42,6 +43,11 @@ ARGUMENTS = {
     # Runs deferred tasks: the morning email's hold (NIGHTSHIFT_REPORT_SEND_TIME) waits here.
     "triggerer": ("--skip-serve-logs",),
 }
+EXECUTORS = ("local", "celery")
+# Restarts crashed services (see supervise); not a service of its own in status().
+SUPERVISOR = "supervisor"
+RESTART_LIMIT = 5
+RESTART_WINDOW_S = 600.0
 DEFAULT_PORT = 8080
 # Simple auth manager users as user:role; Airflow generates each one's password on first start.
 DEFAULT_USERS = "admin:admin"
@@ -96,13 +102,51 @@ def _stopping_file(settings: Settings) -> Path:
     return run_dir(settings) / "stopping"
 
 
+def _services_file(settings: Settings) -> Path:
+    return run_dir(settings) / "services"
+
+
+def _executor_file(settings: Settings) -> Path:
+    return run_dir(settings) / "executor"
+
+
+def started_services(settings: Settings) -> tuple[str, ...]:
+    """The services the running stack was started with (the local executor's when unknown)."""
+    try:
+        names = tuple(_services_file(settings).read_text().split())
+    except FileNotFoundError:
+        return SERVICES
+    return names or SERVICES
+
+
+def running_executor(settings: Settings) -> str:
+    """The executor the running stack was started with."""
+    try:
+        return _executor_file(settings).read_text().strip()
+    except FileNotFoundError:
+        return settings.executor
+
+
+def _command(settings: Settings, name: str) -> list[str]:
+    if celery_stack.is_redis(name):
+        return celery_stack.redis_command(settings)
+    airflow = str(Path(sys.executable).parent / "airflow")
+    if celery_stack.is_worker(name):
+        return [airflow, *celery_stack.worker_arguments(settings, name)]
+    return [airflow, name, *ARGUMENTS[name]]
+
+
 def resolve_port(port: int | None) -> int:
     return port if port is not None else int(os.environ.get("AIRFLOW__API__PORT", DEFAULT_PORT))
 
 
-def service_environment(settings: Settings, port: int) -> dict[str, str]:
+def service_environment(
+    settings: Settings, port: int, executor: str | None = None
+) -> dict[str, str]:
     """This process's environment plus Airflow's, for the services and the ``airflow`` CLI."""
     env = {**os.environ, **airflow_environment(settings)}
+    if (executor or running_executor(settings)) == "celery":
+        env.update(celery_stack.airflow_settings(settings, celery_stack.broker_url(settings)))
     # The services start further `airflow ...` processes (task runners) found on PATH.
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     # One port decides both where the API listens and where task processes reach it.
@@ -184,9 +228,9 @@ def recorded_port(settings: Settings) -> int:
 
 def status(settings: Settings) -> list[ServiceState]:
     states = []
-    for name in SERVICES:
+    for name in started_services(settings):
         pid = _read_pid(settings, name)
-        states.append(ServiceState(name, pid, pid is not None and _alive(pid)))
+        states.append(ServiceState(name, pid, pid is not None and _alive(pid, _marker(name))))
     return states
 
 
@@ -195,9 +239,20 @@ def all_running(settings: Settings) -> bool:
 
 
 def start(
-    settings: Settings, port: int | None = None, timeout_s: float = START_TIMEOUT_S
+    settings: Settings,
+    port: int | None = None,
+    timeout_s: float = START_TIMEOUT_S,
+    executor: str | None = None,
 ) -> Started:
-    """Migrate the metadata DB, start the services, wait until healthy, unpause the DAG."""
+    """Migrate the metadata DB, start the services, wait until healthy, unpause the DAG.
+
+    ``executor`` (default: NIGHTSHIFT_EXECUTOR): ``local``, or ``celery``: a Redis broker (a
+    local redis-server unless NIGHTSHIFT_CELERY_BROKER_URL is set) and two Celery workers, one
+    for the default queue and one, with a single slot, for the train queue.
+    """
+    executor = executor or settings.executor
+    if executor not in EXECUTORS:
+        raise NightshiftError(f"unknown executor {executor!r}: choose one of {EXECUTORS}")
     port = resolve_port(port)
     running = [f"{s.name} (pid {s.pid})" for s in status(settings) if s.running]
     if running:
@@ -208,15 +263,31 @@ def start(
     if _port_answers(port):
         raise NightshiftError(f"port {port} is already in use: choose another with --port")
     _remove_run_files(settings)
-    env = service_environment(settings, port)
+    names: tuple[str, ...] = SERVICES
+    if executor == "celery":
+        names = celery_stack.stack_services(settings)
+        run_dir(settings).mkdir(parents=True, exist_ok=True)
+        if celery_stack.REDIS in names:  # a broker of our own, on a free port
+            celery_stack.choose_redis_port(settings)
+    env = service_environment(settings, port, executor)
     apply_airflow_environment(settings)  # this process migrates the same metadata database
     _migrate_quietly()
     try:
-        for name in SERVICES:
-            _spawn(settings, name, env)
-        _port_file(settings).write_text(str(port))
+        run_dir(settings).mkdir(parents=True, exist_ok=True)
+        _services_file(settings).write_text("\n".join(names) + "\n")
+        _executor_file(settings).write_text(executor)
         deadline = time.monotonic() + timeout_s
+        for name in names:
+            _spawn(settings, name, env)
+            if celery_stack.is_redis(name):
+                celery_stack.wait_for_redis(settings, deadline)
+        _port_file(settings).write_text(str(port))
         _wait_until_healthy(settings, AirflowApi(port), deadline)
+        if executor == "celery":
+            workers = [n for n in names if celery_stack.is_worker(n)]
+            celery_stack.wait_for_workers(
+                celery_stack.broker_url(settings), workers, deadline, lambda: _exited(settings)
+            )
         credentials = login(settings, env)
         _unpause(AirflowApi(port, credentials), DAG_ID, deadline)
     except BaseException:  # includes Ctrl-C while waiting: never leave half a stack behind
@@ -240,13 +311,50 @@ def _migrate_quietly() -> None:
             logger.setLevel(level)
 
 
-def watch(settings: Settings, poll_s: float = 2.0) -> ServiceState:
-    """Block while every service runs; return the first one that is not running any more."""
-    while True:
+def supervise(
+    settings: Settings, poll_s: float = 2.0, log: Callable[[str], None] = print
+) -> ServiceState | None:
+    """Keep the stack up until stop() is called: a service that exited (a crash, a database
+    restart it did not survive, a kill) is started again, as systemd or compose's restart
+    policy would. Returns None once stopped on purpose, or the service that kept dying
+    (RESTART_LIMIT restarts within RESTART_WINDOW_S)."""
+    restarts: dict[str, list[float]] = {}
+    while not stopping(settings):
         for state in status(settings):
-            if not state.running:
+            if state.running or stopping(settings):
+                continue
+            now = time.monotonic()
+            recent = [t for t in restarts.get(state.name, []) if now - t < RESTART_WINDOW_S]
+            if len(recent) >= RESTART_LIMIT:
+                log(f"{state.name} exited {len(recent)} times in a row: giving up on it")
                 return state
+            restarts[state.name] = [*recent, now]
+            log(f"{state.name} is not running (see {log_file(settings, state.name)}): restarting")
+            try:
+                _spawn(settings, state.name, _restart_environment(settings))
+            except (NightshiftError, OSError) as error:
+                log(f"could not restart {state.name}: {error}")
         time.sleep(poll_s)
+    return None
+
+
+def start_supervisor(settings: Settings) -> int:
+    """``nightshift services supervise`` in the background, for a detached stack."""
+    command = [str(Path(sys.executable).parent / "nightshift"), "services", "supervise"]
+    log = log_file(settings, SUPERVISOR)
+    with log.open("ab") as output:
+        child = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    _children[child.pid] = child
+    _pid_file(settings, SUPERVISOR).write_text(f"{child.pid}\n")
+    return child.pid
+
+
+def supervisor_state(settings: Settings) -> ServiceState:
+    pid = _read_pid(settings, SUPERVISOR)
+    return ServiceState(SUPERVISOR, pid, pid is not None and _alive(pid, _marker(SUPERVISOR)))
 
 
 def stopping(settings: Settings) -> bool:
@@ -263,11 +371,19 @@ def stop(settings: Settings, grace_s: float = STOP_GRACE_S) -> list[str]:
     stopped = []
     if run_dir(settings).exists():
         _stopping_file(settings).touch()
-    for batch in (SERVICES[1:], SERVICES[:1]):  # the others first, then the API
+    supervisor = supervisor_state(settings)
+    if supervisor.running and supervisor.pid is not None:  # first: it would restart the rest
+        _terminate([supervisor.pid], grace_s)
+    _pid_file(settings, SUPERVISOR).unlink(missing_ok=True)
+    names = started_services(settings)
+    api, broker = ["api-server"], [n for n in names if celery_stack.is_redis(n)]
+    others = [n for n in names if n not in api and n not in broker]
+    # The others first, then the API (tasks report their end through it), the broker last.
+    for batch in (others, api, broker):
         leaders = []
         for name in batch:
             pid = _read_pid(settings, name)
-            if pid is not None and _alive(pid):
+            if pid is not None and _alive(pid, _marker(name)):
                 stopped.append(name)
                 leaders.append(pid)
         _terminate(leaders, grace_s)
@@ -275,10 +391,52 @@ def stop(settings: Settings, grace_s: float = STOP_GRACE_S) -> list[str]:
     return stopped
 
 
+def kill(settings: Settings, name: str) -> list[int]:
+    """SIGKILL one service and everything below it, task processes included, as if its machine
+    had died: nothing of it gets to clean up. Returns the PIDs killed."""
+    pid = _read_pid(settings, name)
+    if pid is None or not _alive(pid, _marker(name)):
+        raise NightshiftError(f"Airflow service {name} is not running")
+    tree = _descendants(pid)
+    for member in tree:
+        _signal_group(member, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while still_running(tree) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return sorted(tree)
+
+
+def _restart_environment(settings: Settings) -> dict[str, str]:
+    return service_environment(settings, recorded_port(settings), running_executor(settings))
+
+
+def add_worker(
+    settings: Settings, name: str, queues: list[str], concurrency: int,
+    timeout_s: float = START_TIMEOUT_S,
+) -> str:  # fmt: skip
+    """One more Celery worker on the running Celery stack (stopped with it); its name."""
+    if running_executor(settings) != "celery" or not all_running(settings):
+        raise NightshiftError(
+            "no Celery stack is running: start one with `make airflow EXECUTOR=celery`"
+        )
+    name = celery_stack.worker_name(name)
+    if name in started_services(settings):
+        raise NightshiftError(f"a service named {name} already exists")
+    celery_stack.define_worker(settings, name, queues, concurrency)
+    _spawn(settings, name, _restart_environment(settings))
+    # Listed only once it runs: the supervisor would otherwise start it a second time.
+    _services_file(settings).write_text("\n".join([*started_services(settings), name]) + "\n")
+    deadline = time.monotonic() + timeout_s
+    celery_stack.wait_for_workers(
+        celery_stack.broker_url(settings), [name], deadline, lambda: _exited(settings)
+    )
+    return name
+
+
 def process_tree(settings: Settings) -> dict[int, str]:
     """Every process of the running services and their descendants: PID -> start time."""
     tree: dict[int, str] = {}
-    for state in status(settings):
+    for state in [*status(settings), supervisor_state(settings)]:
         if state.running and state.pid is not None:
             tree |= _descendants(state.pid)
     return tree
@@ -314,13 +472,14 @@ def _terminate(leaders: list[int], grace_s: float) -> None:
 
 
 def _spawn(settings: Settings, name: str, env: dict[str, str]) -> None:
-    airflow = str(Path(sys.executable).parent / "airflow")
     log = log_file(settings, name)
     log.parent.mkdir(parents=True, exist_ok=True)
     run_dir(settings).mkdir(parents=True, exist_ok=True)
+    if celery_stack.is_worker(name):
+        env = {**env, **celery_stack.worker_environment(name)}
     with log.open("ab") as output:
         child = subprocess.Popen(
-            [airflow, name, *ARGUMENTS[name]],
+            _command(settings, name),
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=output,
@@ -333,14 +492,19 @@ def _spawn(settings: Settings, name: str, env: dict[str, str]) -> None:
     _pid_file(settings, name).write_text(f"{child.pid}\n")
 
 
+def _exited(settings: Settings) -> None:
+    """Raise when a started service is no longer running (it failed while starting)."""
+    for state in status(settings):
+        if not state.running and state.pid is not None:
+            log = log_file(settings, state.name)
+            raise NightshiftError(f"Airflow {state.name} exited while starting: see {log}")
+
+
 def _wait_until_healthy(settings: Settings, client: AirflowApi, deadline: float) -> None:
     wanted = ("metadatabase", "scheduler", "dag_processor", "triggerer")
     report: dict[str, Any] = {}
     while time.monotonic() < deadline:
-        for state in status(settings):
-            if not state.running:
-                log = log_file(settings, state.name)
-                raise NightshiftError(f"Airflow {state.name} exited while starting: see {log}")
+        _exited(settings)
         try:
             report = client.health()
         except httpx.HTTPError:
@@ -388,8 +552,15 @@ def _reap(pid: int) -> None:
         del _children[pid]
 
 
-def _alive(pid: int) -> bool:
-    """Whether ``pid`` is still one of our Airflow processes (not a reused PID or a zombie)."""
+def _marker(name: str) -> bytes:
+    """What the command line of the service's process contains (a reused PID does not)."""
+    if name == SUPERVISOR:
+        return b"supervise"
+    return b"redis-server" if celery_stack.is_redis(name) else b"airflow"
+
+
+def _alive(pid: int, marker: bytes = b"airflow") -> bool:
+    """Whether ``pid`` is still one of our processes (not a reused PID or a zombie)."""
     proc = Path("/proc") / str(pid)
     if not Path("/proc").exists():  # no procfs (macOS): trust a PID that answers
         try:
@@ -400,7 +571,7 @@ def _alive(pid: int) -> bool:
     if _started_at(pid) is None:
         return False
     try:
-        return b"airflow" in (proc / "cmdline").read_bytes()
+        return marker in (proc / "cmdline").read_bytes()
     except (FileNotFoundError, ProcessLookupError):
         return False
 
@@ -457,7 +628,9 @@ def _signal_group(pid: int, sig: signal.Signals) -> None:
 
 
 def _remove_run_files(settings: Settings) -> None:
-    for name in SERVICES:
+    for name in started_services(settings):
         _pid_file(settings, name).unlink(missing_ok=True)
-    _port_file(settings).unlink(missing_ok=True)
-    _stopping_file(settings).unlink(missing_ok=True)
+    for path in (_port_file(settings), _stopping_file(settings), _services_file(settings),
+                 _executor_file(settings)):  # fmt: skip
+        path.unlink(missing_ok=True)
+    celery_stack.remove_run_files(settings)
