@@ -169,6 +169,7 @@ def nightshift_nightly() -> None:
         return nightly.extract(window, source)
 
     @task
+    @_fail_fast_on_bad_data  # a file unreadable as a whole does not get better by retrying
     def load(window: dict[str, str], staged: list[dict[str, Any]]) -> dict[str, Any]:
         from pipelines import nightly
 

@@ -22,6 +22,7 @@ for _key in [k for k in os.environ if k.startswith(("NIGHTSHIFT_", "AIRFLOW"))]:
 os.environ["NIGHTSHIFT_DATA_DIR"] = str(_BASE / "data")
 os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
 
+from hypothesis import settings as hypothesis_settings  # noqa: E402
 from sqlalchemy import Engine, create_engine, text  # noqa: E402
 
 from pipelines.db import embedded  # noqa: E402
@@ -29,6 +30,14 @@ from pipelines.db.engine import ensure_database, warehouse_url  # noqa: E402
 from pipelines.orchestration.airflow_env import apply_airflow_environment  # noqa: E402
 from pipelines.settings import Settings, get_settings  # noqa: E402
 from pipelines.warehouse import warehouse  # noqa: E402
+
+
+# Property tests: reproducible in CI (derandomized, no example database written into the
+# repository) and judged by their assertions, not by the speed of a shared machine.
+hypothesis_settings.register_profile(
+    "nightshift", deadline=None, derandomize=True, database=None, print_blob=True
+)
+hypothesis_settings.load_profile("nightshift")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -1,23 +1,25 @@
 """Parse a staged export into an all-text Arrow table plus the lines that could not be parsed.
 
 Everything stays text here: typing is the gate's job, so a bad value is quarantined with the
-row it came in, never lost. Unparseable lines (broken encodings, truncated files, bad JSON) are
-returned separately with a reason.
+row it came in, never lost. Unparseable rows (NUL bytes, broken encodings, truncated lines,
+wrong field counts, bad JSON) are returned separately with a reason; only a file that cannot be
+read at all raises UnreadableExport (see ``csv_export`` for CSV).
 """
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipelines.errors import NightshiftError
+from pipelines.ingest import csv_export
+from pipelines.ingest.csv_export import UnreadableExport
 
 
 @dataclass
@@ -26,6 +28,7 @@ class ParsedExport:
     rejected: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (reason, original)
     # The export's own bytes when they are a clean CSV in contract order: COPY takes them as-is.
     clean_csv: bytes | None = None
+    notes: list[str] = field(default_factory=list)  # what was repaired, said once per file
 
     @property
     def rows_read(self) -> int:
@@ -36,69 +39,47 @@ def _text_table(columns: dict[str, list[Any]], names: tuple[str, ...]) -> pa.Tab
     return pa.table({n: pa.array(columns.get(n, []), type=pa.string()) for n in names})
 
 
-def _split_unstorable(data: bytes) -> tuple[bytes, list[tuple[str, dict[str, Any]]]]:
-    """Drop lines that cannot be stored as PostgreSQL text (not UTF-8, or holding a NUL byte),
-    keeping a record of each: COPY would otherwise fail the whole load on one of them."""
-    kept, rejected = [], []
-    for number, line in enumerate(data.splitlines(keepends=True), start=1):
-        reason = None
-        if b"\x00" in line:
-            reason = "contains a NUL byte, which PostgreSQL text cannot store"
-        else:
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError:
-                reason = "invalid UTF-8 (broken encoding)"
-        if reason is None:
-            kept.append(line)
-        else:
-            text = _quarantine_text(line).rstrip("\r\n")
-            rejected.append((reason, {"line": number, "text": text}))
-    return b"".join(kept), rejected
-
-
-def parse_csv(data: bytes, names: tuple[str, ...]) -> ParsedExport:
-    rejected: list[tuple[str, dict[str, Any]]] = []
-    try:
-        data.decode("utf-8")
-        unstorable = b"\x00" in data
-    except UnicodeDecodeError:
-        unstorable = True
-    if unstorable:
-        data, rejected = _split_unstorable(data)
-
-    def on_invalid_row(row: Any) -> str:
-        reason = (
-            f"malformed CSV row: expected {row.expected_columns} fields, got {row.actual_columns}"
-        )
-        rejected.append((reason, {"line": row.number, "text": row.text}))
-        return "skip"
-
-    header = data.split(b"\n", 1)[0].decode("utf-8").strip().split(",")
-    if tuple(h.strip('"') for h in header) != names:
-        raise NightshiftError(f"export columns {header} do not match the contract {list(names)}")
-    table = pacsv.read_csv(
-        io.BytesIO(data),
-        parse_options=pacsv.ParseOptions(
-            invalid_row_handler=on_invalid_row, newlines_in_values=True
-        ),
-        convert_options=pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names},
-            strings_can_be_null=True,
-            null_values=[""],
-        ),
-    )
-    return ParsedExport(table.select(list(names)), rejected, None if rejected else data)
+def parse_csv(data: bytes, names: tuple[str, ...], keys: tuple[str, ...] = ()) -> ParsedExport:
+    """See ``csv_export``: bad rows are rejected one by one, never the whole file."""
+    rows = csv_export.parse(data, names, keys)
+    return ParsedExport(rows.table, rows.rejected, rows.clean, rows.notes)
 
 
 def parse_parquet(path: Path, names: tuple[str, ...]) -> ParsedExport:
-    table = pq.read_table(path)
-    missing = [n for n in names if n not in table.column_names]
-    if missing:
-        raise NightshiftError(f"parquet export {path.name} lacks columns {missing}")
-    return ParsedExport(
-        pa.table({n: table[n].cast(pa.string()) for n in names}),
-    )
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError) as error:
+        raise UnreadableExport(f"not readable as Parquet: {error}") from None
+    present = [n for n in names if n in table.column_names]
+    if not present:
+        raise UnreadableExport(
+            f"its columns {table.column_names[:20]} share none with the contract {list(names)}"
+        )
+    notes = []
+    if missing := [n for n in names if n not in present]:
+        notes.append(f"columns missing from the export, loaded as empty: {missing}")
+    try:
+        text = {n: table[n].cast(pa.string()) for n in present}
+    except pa.ArrowException as error:
+        raise UnreadableExport(f"a column cannot be read as text: {error}") from None
+    columns: dict[str, list[Any]] = {n: [] for n in names}
+    rejected: list[tuple[str, dict[str, Any]]] = []
+    # NUL is the one character Parquet strings hold and PostgreSQL text does not.
+    has_nul = any(pc.any(pc.match_substring(text[n], "\x00")).as_py() for n in present)
+    if not has_nul:
+        return ParsedExport(pa.table({n: text.get(n, pa.nulls(table.num_rows, pa.string()))
+                                      for n in names}), notes=notes)  # fmt: skip
+    values = {n: text[n].to_pylist() for n in present}
+    for index in range(table.num_rows):
+        record = {n: values[n][index] for n in present}
+        reason = _unstorable(record, names)
+        if reason:
+            original = {"row": index + 1, "text": _quarantine_text(json.dumps(record).encode())}
+            rejected.append((reason, original))
+            continue
+        for n in names:
+            columns[n].append(record.get(n))
+    return ParsedExport(_text_table(columns, names), rejected, notes=notes)
 
 
 def _quarantine_text(line: bytes) -> str:
@@ -125,6 +106,7 @@ def _unstorable(record: dict[str, Any], names: tuple[str, ...]) -> str | None:
 
 
 def parse_jsonl(data: bytes, names: tuple[str, ...]) -> ParsedExport:
+    data, notes = csv_export.without_bom(data)
     columns: dict[str, list[Any]] = {n: [] for n in names}
     rejected: list[tuple[str, dict[str, Any]]] = []
     for number, line in enumerate(data.splitlines(), start=1):
@@ -145,12 +127,15 @@ def parse_jsonl(data: bytes, names: tuple[str, ...]) -> ParsedExport:
         for n in names:
             value = record.get(n)
             columns[n].append(None if value is None else str(value))
-    return ParsedExport(_text_table(columns, names), rejected)
+    return ParsedExport(_text_table(columns, names), rejected, notes=notes)
 
 
-def parse_file(path: Path, fmt: str, names: tuple[str, ...]) -> ParsedExport:
+def parse_file(
+    path: Path, fmt: str, names: tuple[str, ...], keys: tuple[str, ...] = ()
+) -> ParsedExport:
+    """``keys``: columns a CSV export must have to be this dataset's (see csv_export)."""
     if fmt == "csv":
-        return parse_csv(path.read_bytes(), names)
+        return parse_csv(path.read_bytes(), names, keys)
     if fmt == "parquet":
         return parse_parquet(path, names)
     if fmt == "jsonl":
@@ -158,5 +143,9 @@ def parse_file(path: Path, fmt: str, names: tuple[str, ...]) -> ParsedExport:
     if fmt == "json":
         from pipelines.sources.weather_api import rows_from_payload
 
-        return ParsedExport(_text_table(rows_from_payload(json.loads(path.read_bytes())), names))
+        try:
+            payload = json.loads(path.read_bytes())
+        except (UnicodeDecodeError, ValueError) as error:
+            raise UnreadableExport(f"not readable as JSON: {error}") from None
+        return ParsedExport(_text_table(rows_from_payload(payload), names))
     raise NightshiftError(f"unsupported export format {fmt!r}")

@@ -40,7 +40,9 @@ def _csv_payload(table: pa.Table) -> io.BytesIO:
     buffer = io.BytesIO()
     # Quote every non-null value so empty strings stay distinct from NULLs in COPY's CSV format.
     options = pacsv.WriteOptions(include_header=False, quoting_style="all_valid")
-    pacsv.write_csv(table, buffer, write_options=options)
+    # One chunk per column: pyarrow 25's CSV writer garbles (NUL bytes, shifted values) a
+    # table whose columns are chunked differently, as a filtered table's can be.
+    pacsv.write_csv(table.combine_chunks(), buffer, write_options=options)
     buffer.seek(0)
     return buffer
 

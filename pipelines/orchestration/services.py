@@ -235,7 +235,22 @@ def status(settings: Settings) -> list[ServiceState]:
 
 
 def all_running(settings: Settings) -> bool:
-    return all(state.running for state in status(settings))
+    """Every service runs, except Celery workers whose queues the others still serve."""
+    states = status(settings)
+    return all(state.running or _queues_served(settings, state.name, states) for state in states)
+
+
+def _queues_served(settings: Settings, worker: str, states: list[ServiceState]) -> bool:
+    """Whether ``worker`` is a Celery worker whose every queue a running worker serves."""
+    if not celery_stack.is_worker(worker):
+        return False
+    served = {
+        queue
+        for state in states
+        if state.running and state.name != worker and celery_stack.is_worker(state.name)
+        for queue in celery_stack.worker_spec(settings, state.name)[0]
+    }
+    return set(celery_stack.worker_spec(settings, worker)[0]) <= served
 
 
 def start(
@@ -316,12 +331,21 @@ def supervise(
 ) -> ServiceState | None:
     """Keep the stack up until stop() is called: a service that exited (a crash, a database
     restart it did not survive, a kill) is started again, as systemd or compose's restart
-    policy would. Returns None once stopped on purpose, or the service that kept dying
-    (RESTART_LIMIT restarts within RESTART_WINDOW_S)."""
+    policy would. A dead Celery worker is replaced only when no other worker serves its
+    queues: its lost tasks are retried on those (Airflow notices the missing heartbeats).
+    Returns None once stopped on purpose, or the service that kept dying (RESTART_LIMIT
+    restarts within RESTART_WINDOW_S)."""
     restarts: dict[str, list[float]] = {}
+    covered: set[str] = set()  # dead workers left down, said once
     while not stopping(settings):
-        for state in status(settings):
+        states = status(settings)
+        for state in states:
             if state.running or stopping(settings):
+                continue
+            if _queues_served(settings, state.name, states):
+                if state.name not in covered:
+                    log(f"{state.name} is not running; other workers serve its queues")
+                    covered.add(state.name)
                 continue
             now = time.monotonic()
             recent = [t for t in restarts.get(state.name, []) if now - t < RESTART_WINDOW_S]

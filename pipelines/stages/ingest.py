@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import Engine
 
 from pipelines.ingest import gate, publish, raw_load, reference
+from pipelines.ingest.csv_export import UnreadableExport
 from pipelines.ingest.parse import parse_file
+from pipelines.ingest.typing import KEYS
 from pipelines.reference.calendar import refresh_calendar
 from pipelines.settings import Settings
 from pipelines.sources import landing, weather_api
@@ -86,10 +88,27 @@ def extract(engine: Engine, window: RunWindow, settings: Settings, source: str) 
 
 
 def load(engine: Engine, window: RunWindow, staged: list[dict]) -> dict[str, Any]:
+    """Load every staged export of a source. Bad rows are quarantined one by one; a file that
+    cannot be read at all fails the whole source (UnreadableExport, a ValidationFailed: no
+    retries) before anything of it is written, so nothing is published for the date."""
     counts: dict[str, Any] = {}
-    for ref in staged:
+    parsed_files = []
+    for ref in staged:  # every file parsed before any is loaded: all of the source, or none
         dataset = BY_NAME[str(ref["dataset"])]
-        parsed = parse_file(Path(str(ref["local_path"])), str(ref["fmt"]), dataset.columns)
+        try:
+            keys = tuple(k for k in KEYS[dataset.name] if k in dataset.columns)
+            path = Path(str(ref["local_path"]))
+            parsed = parse_file(path, str(ref["fmt"]), dataset.columns, keys)
+        except UnreadableExport as error:
+            raise UnreadableExport(
+                f"{dataset.source}: the {dataset.name} export {ref['source_url']} for "
+                f"{window.business_date} is unreadable as a whole ({error}); nothing of "
+                f"{dataset.source} was loaded and the night stops before publishing"
+            ) from None
+        parsed_files.append((ref, dataset, parsed))
+    for ref, dataset, parsed in parsed_files:
+        if parsed.notes:
+            counts[f"{dataset.name}_notes"] = "; ".join(parsed.notes)
         result = raw_load.copy_into_raw(
             engine,
             dataset,
