@@ -23,7 +23,10 @@ plans and sends the reports.
   backfill runs never train at once. A backfill night reuses the model a night of the last
   `NIGHTSHIFT_BACKFILL_RETRAIN_DAYS` days used (most backfill nights then never wait for the
   trainer) and never moves the production `champion` alias. Inference loads the version its
-  own night's decision names (`ops.model_promotions`), so side-by-side nights never mix.
+  own night's decision names (`ops.model_promotions`), so side-by-side nights never mix. In a
+  backfill, the steps that build on earlier nights (train_*, score_reviews) wait, rescheduled,
+  for the same step of earlier nights still in flight: a backfill gives the same tables
+  however its nights interleave.
 * **Emails**: `staffing_emails` sends each store manager their plan; an SMTP outage fails that
   task alone (after retries): the plans are already published.
 * **Log**: every run is one row of `ops.pipeline_runs`, keyed by logical date.
@@ -203,13 +206,18 @@ def nightshift_nightly() -> None:
     )
     def train(window: dict[str, str], model: str) -> dict[str, Any]:
         from pipelines import nightly
+        from pipelines.orchestration.night_order import wait_for_earlier_nights
 
+        wait_for_earlier_nights(get_current_context())  # backfills: in date order
         return nightly.TRAINERS[model](window)
 
     @task
     def stage(window: dict[str, str], name: str) -> dict[str, Any]:
         from pipelines import nightly
+        from pipelines.orchestration.night_order import ORDERED_STEPS, wait_for_earlier_nights
 
+        if name in ORDERED_STEPS:
+            wait_for_earlier_nights(get_current_context())  # backfills: in date order
         return nightly.STAGES[name](window)
 
     @task(retries=3)  # an SMTP outage gets a few more tries; only this task fails with it

@@ -175,6 +175,12 @@ class Settings(BaseSettings):
         description="KubernetesExecutor: pod template file of the train_* tasks (their "
         "executor_config), e.g. one asking for a GPU node. Unset: the chart's default pod.",
     )
+    customer_key_secret: SecretStr | None = Field(
+        default=None,
+        description="Secret from which loyalty members' pseudonymous keys are derived (a keyed "
+        "SHA-256 of the customer id), so a rebuilt warehouse gives every member the same key. "
+        "Unset: random keys. Existing keys never change.",
+    )
     celery_broker_url: str | None = Field(
         default=None,
         description="Celery broker (e.g. redis://redis:6379/0). Unset: `nightshift services up "

@@ -19,6 +19,7 @@ from psycopg2 import sql as psql
 from sqlalchemy import Engine
 
 from pipelines.db.copy import driver_cursor
+from pipelines.db.partitions import ensure_months
 from pipelines.ingest.parse import ParsedExport
 from pipelines.sources.datasets import Dataset
 from pipelines.sqlfiles import sql
@@ -69,6 +70,7 @@ def copy_into_raw(
     )
     raw_table = psql.Identifier("raw", dataset.name)
     quarantine = psql.Identifier("quarantine", dataset.name)
+    ensure_months(engine, [f"raw.{dataset.name}"], [business_date])
     with driver_cursor(engine) as cursor:
         # Column defaults of raw.* read these (see migration 0002).
         cursor.execute(

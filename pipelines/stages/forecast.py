@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from pipelines.db.partitions import ensure_months
 from pipelines.settings import Settings
 from pipelines.sqlfiles import sql
 from pipelines.window import RunWindow
@@ -39,6 +40,7 @@ def forecast_traffic(engine: Engine, settings: Settings, window: RunWindow) -> d
         }
         for r in predicted.itertuples()
     ]
+    ensure_months(engine, ["forecast.traffic_hourly"], [window.business_date])
     with engine.begin() as conn:
         conn.execute(sql("forecast/traffic_hourly_delete"), {"run_date": window.business_date})
         conn.execute(sql("forecast/traffic_hourly_insert"), rows)

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from pipelines.db.partitions import ensure_months
 from pipelines.settings import Settings
 from pipelines.sqlfiles import sql
 from pipelines.training.serving import load_for_night
@@ -71,8 +72,13 @@ def score_customers(engine: Engine, settings: Settings, window: RunWindow) -> di
     recent = visits[visits["ts"] >= pd.Timestamp(cutoff) - QUARTER]
     monetary = recent.groupby("customer_id")["amount"].sum()
     most_visited = visits.groupby("customer_id")["store_id"].agg(lambda s: s.mode().iloc[0])
+    ensure_months(engine, ["loyalty.churn_scores"], [window.business_date])
     with engine.begin() as conn:
-        conn.execute(sql("loyalty/customer_keys_fill"))
+        secret = settings.customer_key_secret
+        conn.execute(
+            sql("loyalty/customer_keys_fill"),
+            {"secret": secret.get_secret_value() if secret else None},
+        )
         keys = pd.read_sql(sql("loyalty/customer_keys"), conn).set_index("customer_id")
         scores = features.join(keys, how="inner").assign(
             p_return_30d=p_return,

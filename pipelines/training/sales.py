@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from pipelines.db.partitions import ensure_months
 from pipelines.settings import Settings
 from pipelines.sqlfiles import sql
 from pipelines.window import RunWindow
@@ -42,7 +43,7 @@ def load_inputs(engine: Engine, window: RunWindow) -> Any:
         promotions = pd.read_sql(
             sql("training/sales_promotions"),
             conn,
-            params=params | {"last": last + timedelta(days=FORECAST_DAYS)},
+            params=params | {"last": last + timedelta(days=FORECAST_DAYS), "as_of": last},
         )
         weather = pd.read_sql(sql("training/sales_weather"), conn, params=params)
     return SalesInputs(sales=sales, promotions=promotions, weather=weather)
@@ -99,7 +100,9 @@ def train(
     fingerprint = data_fingerprint(
         engine,
         window.business_date - timedelta(days=HISTORY_DAYS),
-        window.business_date + timedelta(days=FORECAST_DAYS),  # planned promotions ahead
+        # Promotions ahead come from tonight's own export (core.promotions_as_of): nothing
+        # loaded after the business date changes what this night trains on.
+        window.business_date,
         config.to_dict(),
     )
     if not full:
@@ -166,6 +169,7 @@ def forecast(engine: Engine, settings: Settings, window: RunWindow) -> dict[str,
         }
         for r in predicted.itertuples()
     ]
+    ensure_months(engine, ["forecast.sales_daily"], [window.business_date])
     with engine.begin() as conn:
         conn.execute(sql("forecast/sales_daily_delete"), {"run_date": window.business_date})
         conn.execute(sql("forecast/sales_daily_insert"), rows)

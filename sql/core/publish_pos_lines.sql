@@ -1,5 +1,7 @@
 -- Publish one business date's validated POS lines: replace the date's rows in one transaction.
--- Rows the gate quarantined stay out; timestamps are local (naive) plus UTC.
+-- Rows the gate quarantined stay out; timestamps are local (naive) plus UTC. A ticket line
+-- already published for another date stays there (the table is keyed per date since the
+-- monthly partitions; before, the key alone kept it out).
 delete from core.pos_lines where business_date = :business_date;
 insert into core.pos_lines
     (business_date, ticket_id, line_id, store_id, ts_local, ts_utc, customer_id, category,
@@ -14,4 +16,8 @@ where r.business_date = :business_date
   and not exists (
       select 1 from quarantine.pos_lines q
       where q.business_date = :business_date and q.raw_id = r.raw_id)
-on conflict (ticket_id, line_id) do nothing;
+  and not exists (
+      select 1 from core.pos_lines c
+      where c.ticket_id = r.ticket_id and c.line_id = r.line_id::int
+        and c.business_date <> :business_date)
+on conflict (business_date, ticket_id, line_id) do nothing;

@@ -1,19 +1,26 @@
--- The marketing calendar exported on :business_date is the truth for the dates it covers:
--- upsert its promotions, then drop promotions in that window that the export no longer lists
--- (cancelled). Re-running the date gives the same rows.
-insert into core.promotions (promo_id, store_id, date, category, discount_pct, channel, exported_on)
-select r.promo_id, r.store_id, r.date::date, r.category, r.discount_pct::numeric, r.channel,
-       r.business_date
+-- The marketing calendar exported on :business_date is the truth for the dates it covers
+-- (:business_date .. +14) unless a later export, already published, covers them too. So the
+-- covered dates are recomputed from every published export (core.promotions_as_of), whatever
+-- order nights publish in: side by side in a backfill, or an old night re-run. Same rows
+-- whatever the order, and a re-run gives the same rows.
+-- The export's own rows: the count this publish reports.
+select count(*)
 from raw.promotions r
 where r.business_date = :business_date
   and not exists (
       select 1 from quarantine.promotions q
-      where q.business_date = :business_date and q.raw_id = r.raw_id)
-on conflict (promo_id, store_id, date) do update set
-    category     = excluded.category,
-    discount_pct = excluded.discount_pct,
-    channel      = excluded.channel,
-    exported_on  = excluded.exported_on;
+      where q.business_date = :business_date and q.raw_id = r.raw_id);
+-- The export counts as published before the calendar is recomputed from the published ones.
+update ops.loads set rows_published = (
+    select count(*)
+    from raw.promotions r
+    where r.business_date = :business_date
+      and not exists (
+          select 1 from quarantine.promotions q
+          where q.business_date = :business_date and q.raw_id = r.raw_id))
+where business_date = :business_date and source = 'promotions';
 delete from core.promotions
-where date between :business_date and cast(:business_date as date) + 14
-  and exported_on < :business_date;
+where date between :business_date and cast(:business_date as date) + 14;
+insert into core.promotions (promo_id, store_id, date, category, discount_pct, channel, exported_on)
+select promo_id, store_id, date, category, discount_pct, channel, exported_on
+from core.promotions_as_of(:business_date, cast(:business_date as date) + 14, 'infinity');

@@ -1,9 +1,9 @@
 -- What is known tonight about the forecast horizon: the weather forecast issued on the
--- business date and the planned promotions, per store and hour.
+-- business date and the promotions planned as of tonight (not what later nights exported),
+-- per store and hour.
 with promo_days as (
     select store_id, date, max(discount_pct) as discount_depth
-    from core.promotions
-    where date between cast(:origin as date) and cast(:end as date)
+    from core.promotions_as_of(cast(:origin as date), cast(:end as date), :business_date)
     group by store_id, date
 )
 select s.store_id                 as location_id,

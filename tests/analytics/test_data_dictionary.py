@@ -45,6 +45,8 @@ def columns(engine: Engine) -> dict[str, set[str]]:
                 " join pg_attribute a on a.attrelid = c.oid and a.attnum > 0"
                 "  and not a.attisdropped"
                 " where n.nspname = any(:schemas) and c.relkind in ('r', 'p', 'v', 'm', 'f')"
+                # A month partition is storage of its table, documented with it.
+                "  and not c.relispartition"
             ),
             {"schemas": SCHEMAS},
         ).all()

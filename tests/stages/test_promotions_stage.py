@@ -90,11 +90,21 @@ def _seed(engine: Engine, panel: SyntheticPanel) -> None:
          "amount": r.sales}
         for i, r in enumerate(panel.sales.itertuples())
     ])  # fmt: skip
-    _insert(engine, "core.promotions", [
-        {"promo_id": f"P{i}", "store_id": r.store_id, "date": r.date.date(),
-         "category": r.category, "discount_pct": int(r.discount_pct), "channel": "tienda",
-         "exported_on": BUSINESS_DATE}
+    # The marketing calendar as the nights exported it (what the stage reads as known on the
+    # business date): a past promotion in its own day's export, a planned one in tonight's.
+    exports = [
+        {"business_date": min(r.date.date(), BUSINESS_DATE), "source_file": "promotions.csv",
+         "promo_id": f"P{i}", "store_id": r.store_id, "date": str(r.date.date()),
+         "category": r.category, "discount_pct": str(int(r.discount_pct)), "channel": "tienda"}
         for i, r in enumerate(panel.promotions.itertuples())
+        if r.date.date() <= BUSINESS_DATE + timedelta(days=14)
+    ]  # fmt: skip
+    _insert(engine, "raw.promotions", exports)
+    _insert(engine, "ops.loads", [
+        {"business_date": day, "source": "promotions", "source_file": "promotions.csv",
+         "checksum": "-", "rows_read": n, "rows_loaded": n, "rows_published": n,
+         "duration_s": 0.0}
+        for day, n in pd.Series([e["business_date"] for e in exports]).value_counts().items()
     ])  # fmt: skip
     staffing = _staffing_rows(SLACK_DAY, {"cashier": ("minimum", 0, 1), "floor": ("minimum", 0, 1)})
     staffing += _staffing_rows(
