@@ -22,6 +22,14 @@ WORKDIR /opt/nightshift
 # for the CUDA one.
 COPY requirements/lock.txt requirements/lock.txt
 RUN pip install --extra-index-url https://download.pytorch.org/whl/cpu -r requirements/lock.txt
+# The GPU worker's image (docker-compose.yml, airflow-worker-gpu): the same torch version in its
+# CUDA build, e.g. --build-arg TORCH_VARIANT=cu128.
+ARG TORCH_VARIANT=cpu
+RUN if [ "$TORCH_VARIANT" != "cpu" ]; then \
+        pip install --force-reinstall --index-url "https://download.pytorch.org/whl/$TORCH_VARIANT" \
+            --extra-index-url https://pypi.org/simple \
+            "torch==$(pip show torch | sed -n 's/^Version: \([0-9.]*\).*/\1/p')"; \
+    fi
 
 COPY . .
 RUN pip install --no-deps -e . && chown -R airflow /opt/nightshift

@@ -31,7 +31,6 @@ from pipelines.orchestration.airflow_env import apply_airflow_environment  # noq
 from pipelines.settings import Settings, get_settings  # noqa: E402
 from pipelines.warehouse import warehouse  # noqa: E402
 
-
 # Property tests: reproducible in CI (derandomized, no example database written into the
 # repository) and judged by their assertions, not by the speed of a shared machine.
 hypothesis_settings.register_profile(

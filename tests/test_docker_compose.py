@@ -52,8 +52,8 @@ def test_airflow_waits_for_a_healthy_database_and_migrations(compose: dict[str, 
         depends = compose["services"][name]["depends_on"]
         assert depends["postgres"]["condition"] == "service_healthy"
         assert depends["airflow-init"]["condition"] == "service_completed_successfully"
-        env = _env(compose["services"][name])
-        assert env["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"
+        executor = compose["services"][name]["environment"]["AIRFLOW__CORE__EXECUTOR"]
+        assert executor == "${AIRFLOW_EXECUTOR:-LocalExecutor}"  # LocalExecutor by default
 
 
 def test_nightshift_variables_are_real_settings_pointing_at_real_services(
@@ -89,3 +89,31 @@ def test_image_installs_the_lock_and_the_project() -> None:
     dockerfile = (REPO_ROOT / "Dockerfile").read_text()
     assert "-r requirements/lock.txt" in dockerfile
     assert "pip install --no-deps -e ." in dockerfile
+
+
+def test_the_celery_profile_adds_redis_and_workers_with_the_same_settings(
+    compose: dict[str, Any],
+) -> None:
+    services = compose["services"]
+    celery = {name for name, service in services.items() if "celery" in service.get("profiles", [])}
+    assert celery == {"redis", "airflow-worker", "airflow-worker-gpu"}
+    assert services["redis"]["image"].startswith("redis:")
+    scheduler = _env(services["airflow-scheduler"])
+    for name in ("airflow-worker", "airflow-worker-gpu"):
+        worker = services[name]
+        # The same image and settings as the scheduler, so tasks see the same warehouse.
+        assert _env(worker) == scheduler, name
+        assert worker["depends_on"]["redis"]["condition"] == "service_healthy"
+        assert worker["healthcheck"]["test"]
+        assert make_url(scheduler["AIRFLOW__CELERY__BROKER_URL"]).host == "redis"
+    default = services["airflow-worker"]["command"]
+    gpu = services["airflow-worker-gpu"]
+    assert default[default.index("--queues") + 1] == "default"
+    command = gpu["command"]
+    # One train task at a time, on the queue the DAG's train tasks use, on a reserved GPU.
+    assert command[command.index("--queues") + 1] == scheduler["NIGHTSHIFT_TRAIN_QUEUE"] == "train"
+    assert command[command.index("--concurrency") + 1] == "1"
+    [device] = gpu["deploy"]["resources"]["reservations"]["devices"]
+    assert device["capabilities"] == ["gpu"] and device["count"] == 1
+    assert gpu["build"]["args"]["TORCH_VARIANT"].startswith("cu")
+    assert "ARG TORCH_VARIANT" in (REPO_ROOT / "Dockerfile").read_text()

@@ -38,7 +38,11 @@ def earlier_nights(night: date, lookback: int = LOOKBACK_NIGHTS) -> list[datetim
 
 def unfinished(states: dict[str, dict[str, Any]], task_id: str) -> list[str]:
     """The runs (of a ``get_task_states`` answer) whose ``task_id`` has not finished."""
-    return sorted(run for run, tasks in states.items() if str(tasks.get(task_id)) not in FINISHED)
+    return sorted(
+        run
+        for run, tasks in states.items()
+        if task_id in tasks and str(tasks[task_id]) not in FINISHED
+    )
 
 
 def wait_for_earlier_nights(context: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -158,3 +159,40 @@ def test_training_tasks_share_the_one_slot_trainer_pool(dags: dict[str, Any]) ->
     dag = dags["nightshift_nightly"]
     trainers = [t for t in dag.tasks if t.task_id.startswith("train_")]
     assert trainers and all(t.pool == "trainer" for t in trainers)
+
+
+def test_training_tasks_go_to_the_train_queue_and_everything_else_to_the_default(
+    dags: dict[str, Any],
+) -> None:
+    """Celery sends the train tasks to the train (GPU) worker; the local executor, which
+    ignores queues, runs them like any other (the e2e and scheduler tests run it)."""
+    dag = dags["nightshift_nightly"]
+    queues = {t.task_id: t.queue for t in dag.tasks}
+    trainers = {task for task in queues if task.startswith("train_")}
+    assert trainers == {"train_traffic", "train_sales", "train_sentiment", "train_churn"}
+    assert {queues[task] for task in trainers} == {"train"}
+    assert {q for task, q in queues.items() if task not in trainers} == {"default"}
+    # No pod template configured: no executor_config at all (KubernetesExecutor only).
+    assert all(not t.executor_config for t in dag.tasks)
+
+
+def test_the_train_queue_and_pod_template_come_from_the_settings(tmp_path: Path) -> None:
+    """NIGHTSHIFT_TRAIN_QUEUE / NIGHTSHIFT_TRAIN_POD_TEMPLATE, as the Helm values set them."""
+    template = "/opt/airflow/pod_templates/train.yaml"
+    script = (
+        "import json, sys\n"
+        "from airflow.dag_processing.dagbag import DagBag\n"
+        "dag = DagBag(dag_folder=sys.argv[1]).dags['nightshift_nightly']\n"
+        "print(json.dumps({t.task_id: [t.queue, t.executor_config] for t in dag.tasks}))\n"
+    )
+    env = {**os.environ, "NIGHTSHIFT_TRAIN_QUEUE": "gpu", "NIGHTSHIFT_TRAIN_POD_TEMPLATE": template}
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(DAGS_DIR)],
+        capture_output=True, text=True, timeout=120, check=True, env=env,
+    )  # fmt: skip
+    tasks = json.loads(result.stdout.strip().splitlines()[-1])
+    for task_id, (queue, executor_config) in tasks.items():
+        if task_id.startswith("train_"):
+            assert (queue, executor_config) == ("gpu", {"pod_template_file": template})
+        else:
+            assert (queue, executor_config) == ("default", {}), task_id
