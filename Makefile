@@ -10,7 +10,7 @@ TORCH := torch==2.13.0
 DEMO_DATE ?= 2026-11-22
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-deps demo test test-fast lint format lock bench bench-ingest bench-models bench-nightly airflow airflow-stop backfill mlflow-ui db-start db-stop clean
+.PHONY: help setup system-deps demo test test-fast test-faults lint format lock bench bench-ingest bench-models bench-growth bench-nightly airflow airflow-stop backfill mlflow-ui db-start db-stop clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -43,11 +43,14 @@ system-deps: ## Install the Debian programs the tests use (browser, Redis, Prome
 demo: setup ## Simulate a few weeks (reused), then one nightly pass through Airflow on embedded PostgreSQL
 	$(BIN)/nightshift demo --date $(DEMO_DATE)
 
-test: setup system-deps ## Run the whole test suite (what CI runs)
-	$(BIN)/pytest
+test: setup system-deps ## Run the test suite (what CI runs): all but the `faults` tier
+	$(BIN)/pytest -m "not faults"
 
 test-fast: setup system-deps ## Tests without the slow tier
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -m "not slow and not faults"
+
+test-faults: setup system-deps ## The `faults` tier: two 30-night backfills must give bit-identical tables (long)
+	$(BIN)/pytest -m faults
 
 lint: setup ## ruff + mypy
 	$(BIN)/ruff check .
@@ -62,13 +65,16 @@ lock: setup ## Re-resolve requirements/lock.txt from pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --extra dev --no-emit-index-url \
 		--no-emit-find-links -o requirements/lock.txt pyproject.toml
 
-bench: bench-ingest bench-models bench-nightly ## Run every benchmark (numbers go to bench/README.md by hand)
+bench: bench-ingest bench-models bench-nightly bench-growth ## Run every benchmark (numbers go to bench/README.md by hand)
 
 bench-ingest: setup ## 1M POS lines: load and GX gate vs psql \copy
 	$(BIN)/python bench/ingest.py
 
 bench-models: setup ## Traffic RNN training, review sentiment scoring/fine-tune throughput (CPU; GPU if any)
 	$(BIN)/python bench/models.py
+
+bench-growth: setup ## Replace one night at 1, 2 and 4 years of history: time ratios (long; scale in bench/growth.py)
+	$(BIN)/python bench/growth.py
 
 bench-nightly: setup ## 20 stores x 2 years: cold retrain, one night per task, backfill vs single nights (long)
 	$(BIN)/python bench/nightly.py
