@@ -223,7 +223,7 @@ def test_worker_killed_mid_training_retries_on_the_other_worker_and_publishes_on
     tries = stack.tries(run_id, victim["task_id"])
     assert [t["try_number"] for t in tries] == list(range(1, len(tries) + 1))
     killed_try, last = tries[0], tries[-1]
-    assert killed_try["state"] == "failed" and last["state"] == "success", tries
+    assert killed_try["state"] in ("failed", "up_for_retry") and last["state"] == "success", tries
     other = {"worker-train": "worker-train-2", "worker-train-2": "worker-train"}[worker]
     assert last["hostname"].split("@")[0] == other, last
     # The supervisor left the dead worker down: its queue is still served.
