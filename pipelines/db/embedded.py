@@ -86,13 +86,15 @@ def stop(pgdata: Path) -> bool:
 
 
 def restart(pgdata: Path) -> None:
-    """Restart the running server (``pg_ctl restart -m fast``): every open connection is cut,
-    as when the database host restarts; clients reconnect to the same socket."""
+    """Restart the running server as a crash or a host restart would (``pg_ctl restart -m
+    immediate``: every connection is cut at once, the server recovers from its WAL on start);
+    clients reconnect to the same socket. A fast shutdown could wait past pg_ctl's minute on a
+    busy server."""
     if _postmaster_info(pgdata) is None:
         raise NightshiftError(f"no embedded PostgreSQL runs in {pgdata}")
     pg_ctl = _pgserver().pg_ctl
     user = ROOT_FALLBACK_USER if os.geteuid() == 0 else None
-    pg_ctl(["-w", "-m", "fast", "restart"], pgdata=pgdata, user=user)
+    pg_ctl(["-w", "-m", "immediate", "restart"], pgdata=pgdata, user=user)
 
 
 def url(socket_dir: Path, database: str) -> str:

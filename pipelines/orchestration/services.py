@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 
 from pipelines.errors import NightshiftError
-from pipelines.orchestration import celery_stack
+from pipelines.orchestration import celery_stack, processes
 from pipelines.orchestration.airflow_env import airflow_environment, apply_airflow_environment
 from pipelines.orchestration.local_run import DAG_ID, migrate_airflow_metadata
 from pipelines.settings import Settings
@@ -53,9 +53,6 @@ DEFAULT_PORT = 8080
 DEFAULT_USERS = "admin:admin"
 START_TIMEOUT_S = 180.0
 STOP_GRACE_S = 30.0
-
-# Services started by this process: polling them reaps them when they exit (no zombies).
-_children: dict[int, subprocess.Popen[bytes]] = {}
 
 
 @dataclass(frozen=True)
@@ -230,7 +227,9 @@ def status(settings: Settings) -> list[ServiceState]:
     states = []
     for name in started_services(settings):
         pid = _read_pid(settings, name)
-        states.append(ServiceState(name, pid, pid is not None and _alive(pid, _marker(name))))
+        states.append(
+            ServiceState(name, pid, pid is not None and processes.alive(pid, _marker(name)))
+        )
     return states
 
 
@@ -371,14 +370,16 @@ def start_supervisor(settings: Settings) -> int:
             command, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
-    _children[child.pid] = child
+    processes.children[child.pid] = child
     _pid_file(settings, SUPERVISOR).write_text(f"{child.pid}\n")
     return child.pid
 
 
 def supervisor_state(settings: Settings) -> ServiceState:
     pid = _read_pid(settings, SUPERVISOR)
-    return ServiceState(SUPERVISOR, pid, pid is not None and _alive(pid, _marker(SUPERVISOR)))
+    return ServiceState(
+        SUPERVISOR, pid, pid is not None and processes.alive(pid, _marker(SUPERVISOR))
+    )
 
 
 def stopping(settings: Settings) -> bool:
@@ -397,7 +398,7 @@ def stop(settings: Settings, grace_s: float = STOP_GRACE_S) -> list[str]:
         _stopping_file(settings).touch()
     supervisor = supervisor_state(settings)
     if supervisor.running and supervisor.pid is not None:  # first: it would restart the rest
-        _terminate([supervisor.pid], grace_s)
+        processes.terminate([supervisor.pid], grace_s)
     _pid_file(settings, SUPERVISOR).unlink(missing_ok=True)
     names = started_services(settings)
     api, broker = ["api-server"], [n for n in names if celery_stack.is_redis(n)]
@@ -407,10 +408,10 @@ def stop(settings: Settings, grace_s: float = STOP_GRACE_S) -> list[str]:
         leaders = []
         for name in batch:
             pid = _read_pid(settings, name)
-            if pid is not None and _alive(pid, _marker(name)):
+            if pid is not None and processes.alive(pid, _marker(name)):
                 stopped.append(name)
                 leaders.append(pid)
-        _terminate(leaders, grace_s)
+        processes.terminate(leaders, grace_s)
     _remove_run_files(settings)
     return stopped
 
@@ -419,11 +420,11 @@ def kill(settings: Settings, name: str) -> list[int]:
     """SIGKILL one service and everything below it, task processes included, as if its machine
     had died: nothing of it gets to clean up. Returns the PIDs killed."""
     pid = _read_pid(settings, name)
-    if pid is None or not _alive(pid, _marker(name)):
+    if pid is None or not processes.alive(pid, _marker(name)):
         raise NightshiftError(f"Airflow service {name} is not running")
-    tree = _descendants(pid)
+    tree = processes.descendants(pid)
     for member in tree:
-        _signal_group(member, signal.SIGKILL)
+        processes.signal_group(member, signal.SIGKILL)
     deadline = time.monotonic() + 10
     while still_running(tree) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -457,42 +458,18 @@ def add_worker(
     return name
 
 
+def still_running(tree: dict[int, str]) -> list[int]:
+    """The PIDs of ``tree`` (from process_tree) that still exist: same PID, same start."""
+    return processes.still_running(tree)
+
+
 def process_tree(settings: Settings) -> dict[int, str]:
     """Every process of the running services and their descendants: PID -> start time."""
     tree: dict[int, str] = {}
     for state in [*status(settings), supervisor_state(settings)]:
         if state.running and state.pid is not None:
-            tree |= _descendants(state.pid)
+            tree |= processes.descendants(state.pid)
     return tree
-
-
-def still_running(processes: dict[int, str]) -> list[int]:
-    """The PIDs of ``processes`` (from process_tree) that still exist: same PID, same start."""
-    return [pid for pid, started in processes.items() if _started_at(pid) == started]
-
-
-def _terminate(leaders: list[int], grace_s: float) -> None:
-    # Task processes run in process groups of their own (Airflow's supervisor puts them there
-    # so it can kill their subprocesses), so the leaders' groups do not cover them: remember
-    # the whole tree now, as orphans could no longer be found through their parents.
-    tree: dict[int, str] = {}
-    for pid in leaders:
-        tree |= _descendants(pid)
-        _signal_group(pid, signal.SIGTERM)
-
-    def remaining() -> bool:
-        return any(_group_alive(pid) for pid in leaders) or bool(still_running(tree))
-
-    deadline = time.monotonic() + grace_s
-    while remaining() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    for pid in leaders:
-        if _group_alive(pid):
-            _signal_group(pid, signal.SIGKILL)
-    for pid in still_running(tree):
-        _signal_group(pid, signal.SIGKILL)
-    while remaining() and time.monotonic() < deadline + 5:
-        time.sleep(0.1)
 
 
 def _spawn(settings: Settings, name: str, env: dict[str, str]) -> None:
@@ -512,7 +489,7 @@ def _spawn(settings: Settings, name: str, env: dict[str, str]) -> None:
             # terminal reaches only `services up`, which then stops everything in order.
             start_new_session=True,
         )
-    _children[child.pid] = child
+    processes.children[child.pid] = child
     _pid_file(settings, name).write_text(f"{child.pid}\n")
 
 
@@ -570,85 +547,11 @@ def _read_pid(settings: Settings, name: str) -> int | None:
         return None
 
 
-def _reap(pid: int) -> None:
-    child = _children.get(pid)
-    if child is not None and child.poll() is not None:
-        del _children[pid]
-
-
 def _marker(name: str) -> bytes:
     """What the command line of the service's process contains (a reused PID does not)."""
     if name == SUPERVISOR:
         return b"supervise"
     return b"redis-server" if celery_stack.is_redis(name) else b"airflow"
-
-
-def _alive(pid: int, marker: bytes = b"airflow") -> bool:
-    """Whether ``pid`` is still one of our processes (not a reused PID or a zombie)."""
-    proc = Path("/proc") / str(pid)
-    if not Path("/proc").exists():  # no procfs (macOS): trust a PID that answers
-        try:
-            os.kill(pid, 0)
-        except (ProcessLookupError, PermissionError):
-            return False
-        return True
-    if _started_at(pid) is None:
-        return False
-    try:
-        return marker in (proc / "cmdline").read_bytes()
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-
-
-def _started_at(pid: int) -> str | None:
-    """The process's start time (clock ticks since boot), None when gone or a zombie."""
-    _reap(pid)
-    try:
-        fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        return None
-    return None if fields[0] == "Z" else fields[19]
-
-
-def _descendants(pid: int) -> dict[int, str]:
-    """``pid`` and everything below it: PID -> start time (just ``pid`` without procfs)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(parent, []).append(int(entry.name))
-    found: dict[int, str] = {}
-    todo = [pid]
-    while todo:
-        current = todo.pop()
-        started = _started_at(current)
-        if current in found or (started is None and Path("/proc").exists()):
-            continue
-        found[current] = started or ""
-        todo.extend(children.get(current, []))
-    return found
-
-
-def _group_alive(pgid: int) -> bool:
-    _reap(pgid)
-    try:
-        os.killpg(pgid, 0)
-    except (ProcessLookupError, PermissionError):
-        return False
-    return True
-
-
-def _signal_group(pid: int, sig: signal.Signals) -> None:
-    try:
-        # Only a leader of its own group (as started here) is signalled as a group.
-        if os.getpgid(pid) == pid:
-            os.killpg(pid, sig)
-        else:
-            os.kill(pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def _remove_run_files(settings: Settings) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pipelines.orchestration.night_order import earlier_nights, unfinished
 
 
 def test_every_state_but_a_final_one_makes_a_later_night_wait() -> None:
-    states = {
+    states: dict[str, dict[str, Any]] = {
         "backfill__a": {"train_traffic": "success"},
         "backfill__b": {"train_traffic": "running"},
         "backfill__c": {"train_traffic": None},  # the run exists, its task not scheduled yet

@@ -67,7 +67,7 @@ def _backfill_outputs(landing: Path) -> dict[tuple[str, object], str]:
 
 
 def _outputs(stack: Stack, nights: list[date]) -> dict[tuple[str, object], str]:
-    sums: dict[tuple[str, object], str] = dict(stack.checksums(nights))
+    sums: dict[tuple[str, object], str] = {key: v for key, v in stack.checksums(nights).items()}
     for table, columns in WHOLE_TABLES.items():
         [(digest,)] = stack.rows(
             f"select count(*) || ':' || md5(coalesce(string_agg(t::text, '|' order by t::text),"

@@ -204,7 +204,6 @@ def test_start_refuses_a_busy_port_before_touching_anything(tmp_path: Path) -> N
     assert not (tmp_path / "airflow").exists()
 
 
-@pytest.mark.slow
 def _xcom(api: services.AirflowApi, run_id: str, task_id: str) -> dict[str, Any]:
     """A task's return value, as the REST API gives it back."""
     entry = api.call(
@@ -227,10 +226,19 @@ def _decisions(engine: Engine, day: date) -> list[tuple[Any, ...]]:
 
 
 # Up to four nights of the whole DAG (four trainings each) on a 2-core machine: 5-15 min.
+@pytest.mark.slow
 @pytest.mark.timeout(1800)
 def test_services_run_a_triggered_night_and_a_backfill_exactly_once(
     airflow_api: services.AirflowApi, engine: Engine, settings: Settings
 ) -> None:
+    # `make airflow` runs all four services, the triggerer included (deferred sensors wait
+    # there), and the API reports each healthy.
+    states = {state.name: state.running for state in services.status(settings)}
+    assert states == {"api-server": True, "dag-processor": True, "scheduler": True,
+                      "triggerer": True}  # fmt: skip
+    health = airflow_api.health()
+    assert {part: health[part]["status"] for part in ("scheduler", "triggerer")} == {
+        "scheduler": "healthy", "triggerer": "healthy"}  # fmt: skip
     listed = airflow_api.call("GET", "/api/v2/dags", params={"dag_id_pattern": DAG_ID})
     assert [(d["dag_id"], d["is_paused"]) for d in listed["dags"]] == [(DAG_ID, False)]
 
