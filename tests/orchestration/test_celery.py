@@ -2,13 +2,16 @@
 
 One stack for the whole module (`make airflow EXECUTOR=celery`: Redis, api-server, scheduler,
 dag-processor, triggerer, a default-queue worker and a one-slot train-queue worker) on its own
-small simulation (2 stores, ~11 weeks). The tests run in file order, each on nights of its own or
-re-running the first test's nights, whose outputs must then come out identical:
+small simulation (2 stores, ~11 weeks). The module's fixture runs a triggered night and a 3-night
+backfill through it (~6 minutes on 2 cores); the faults then re-run those nights, whose outputs
+must come out identical, or run a night of their own:
 
-1. a triggered night and a 3-night backfill, train tasks on the train worker;
+1. the night and the backfill: train tasks on the train worker, every date once (``make test``);
 2. the scheduler SIGKILLed in the middle of a backfill: restarted, each date once;
-3. PostgreSQL restarted in the middle of a night: tasks fail, retry, the night completes;
+3. PostgreSQL restarted in the middle of a night: the cut write fails, retries, the night completes;
 4. a Celery worker SIGKILLed in the middle of a train task: retried on the other train worker.
+
+2-4 (~8 more minutes) are marked ``faults``: ``make test-faults`` runs them.
 """
 
 from __future__ import annotations
@@ -39,8 +42,6 @@ NIGHTS = [TRIGGERED, *BACKFILL]
 TRAIN_TASKS = ("train_traffic", "train_sales", "train_sentiment", "train_churn")
 STACK_SERVICES = ("redis", "api-server", "dag-processor", "scheduler", "triggerer",
                   "worker-default", "worker-train")  # fmt: skip
-# Outputs of test 1, which the re-runs of later tests must reproduce byte for byte.
-FIRST_RESULTS: dict[tuple[str, date], str] = {}
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
 
@@ -64,20 +65,10 @@ def stack() -> Iterator[Stack]:
         yield started
 
 
-def _ran_on(stack: Stack, run_id: str) -> dict[str, tuple[str, str]]:
-    """task_id -> (queue, the worker that ran its last try)."""
-    return {
-        t["task_id"]: (t["queue"], (t["hostname"] or "").split("@")[0]) for t in stack.tasks(run_id)
-    }
-
-
-def test_celery_runs_a_night_and_a_backfill_on_its_workers(stack: Stack) -> None:
-    # The whole stack runs, the triggerer included (deferred sensors wait there).
-    states = {state.name: state.running for state in services.status(stack.settings)}
-    assert states == dict.fromkeys(STACK_SERVICES, True)
-    health = stack.api().health()
-    assert health["triggerer"]["status"] == "healthy", health
-
+@pytest.fixture(scope="module")
+def first_results(stack: Stack) -> dict[tuple[str, date], str]:
+    """A triggered night and a 3-night backfill through the Celery stack; their outputs, which
+    the faults' re-runs must reproduce byte for byte."""
     run_id = stack.trigger(TRIGGERED)
     run = stack.wait(run_id)
     assert run["state"] == "success", stack.failures(run_id)
@@ -85,6 +76,24 @@ def test_celery_runs_a_night_and_a_backfill_on_its_workers(stack: Stack) -> None
     output = stack.backfill(BACKFILL[0], BACKFILL[-1])
     for night in BACKFILL:
         assert f"{night}    {business(night)}     success" in output, output
+    return stack.checksums(NIGHTS)
+
+
+def _ran_on(stack: Stack, run_id: str) -> dict[str, tuple[str, str]]:
+    """task_id -> (queue, the worker that ran its last try)."""
+    return {
+        t["task_id"]: (t["queue"], (t["hostname"] or "").split("@")[0]) for t in stack.tasks(run_id)
+    }
+
+
+def test_celery_runs_a_night_and_a_backfill_on_its_workers(
+    stack: Stack, first_results: dict[tuple[str, date], str]
+) -> None:
+    # The whole stack runs, the triggerer included (deferred sensors wait there).
+    states = {state.name: state.running for state in services.status(stack.settings)}
+    assert states == dict.fromkeys(STACK_SERVICES, True)
+    health = stack.api().health()
+    assert health["triggerer"]["status"] == "healthy", health
 
     for night in NIGHTS:
         ran = _ran_on(stack, stack.run_of(night)["dag_run_id"])
@@ -94,7 +103,7 @@ def test_celery_runs_a_night_and_a_backfill_on_its_workers(stack: Stack) -> None
         others = {where for task, where in ran.items() if task not in TRAIN_TASKS}
         assert others == {("default", "worker-default")}, others
     assert_one_partition_per_date(stack, NIGHTS)
-    FIRST_RESULTS.update(stack.checksums(NIGHTS))
+    assert not any(digest.startswith("0:") for digest in first_results.values())
 
 
 def _wait_until(what: str, condition: Any, timeout_s: float = 600) -> Any:
@@ -111,10 +120,10 @@ def _running_tasks(stack: Stack, run_ids: list[str]) -> list[str]:
     return [t["task_id"] for r in run_ids for t in stack.tasks(r) if t["state"] == "running"]
 
 
+@pytest.mark.faults
 def test_scheduler_killed_mid_backfill_is_restarted_and_each_date_runs_once(
-    stack: Stack,
+    stack: Stack, first_results: dict[tuple[str, date], str]
 ) -> None:
-    assert FIRST_RESULTS, "needs test 1's nights"
     nights = NIGHTS[:3]
     since = time.time()
     stack.backfill(nights[0], nights[-1], wait=False)
@@ -139,17 +148,17 @@ def test_scheduler_killed_mid_backfill_is_restarted_and_each_date_runs_once(
     assert [stack.run_of(night)["dag_run_id"] for night in nights] == run_ids
     assert_one_partition_per_date(stack, nights)
     after = stack.checksums(nights)
-    assert after == {key: FIRST_RESULTS[key] for key in after}
+    assert after == {key: first_results[key] for key in after}
 
 
 def _state(stack: Stack, name: str) -> services.ServiceState:
     return next(s for s in services.status(stack.settings) if s.name == name)
 
 
+@pytest.mark.faults
 def test_database_restart_mid_night_fails_tasks_that_retry_and_the_night_completes(
-    stack: Stack,
+    stack: Stack, first_results: dict[tuple[str, date], str]
 ) -> None:
-    assert FIRST_RESULTS, "needs test 1's nights"
     night = BACKFILL[-1]
     since = time.time()
     # The restart must catch a write in flight: the forecast's replace of its date waits on
@@ -178,7 +187,7 @@ def test_database_restart_mid_night_fails_tasks_that_retry_and_the_night_complet
     # No duplicate, no half-replaced partition: the re-run's outputs are test 1's exactly.
     assert_one_partition_per_date(stack, [night])
     after = stack.checksums([night])
-    assert after == {key: FIRST_RESULTS[key] for key in after}
+    assert after == {key: first_results[key] for key in after}
 
 
 def _blocked_on_lock(stack: Stack) -> bool:
@@ -210,6 +219,7 @@ def _registered_from(stack: Stack, model: str, run_ids: set[str]) -> list[str]:
     return sorted(str(v.version) for v in versions if v.run_id in run_ids)
 
 
+@pytest.mark.faults
 def test_worker_killed_mid_training_retries_on_the_other_worker_and_publishes_once(
     stack: Stack,
 ) -> None:
