@@ -1,7 +1,7 @@
 """Growth benchmark: how long replacing one night takes at 1, 2 and 4 years of history.
 
     .venv/bin/python bench/growth.py [--stores 20] [--lines-per-store-day 600] [--members 20000]
-                                      [--years 1 2 4] [--repeat 3] [--schema head|0006_analytics]
+                                      [--years 1 2 4] [--repeat 3]
 
 For each history length, a fresh warehouse (a private embedded PostgreSQL in a temporary data
 dir; your .nightshift is untouched) is filled with seeded synthetic history in the tables that
@@ -13,7 +13,7 @@ the pipeline's own write paths (the median counts):
   forecast.traffic_hourly/sales_daily, loyalty.churn_scores   the stages' delete + insert SQL
 
 It prints each step's time and the ratios to the 1-year run; the goal is flat (<= 1.2x from 1 to
-4 years). ``--schema 0006_analytics`` measures the schema before the monthly partitions.
+4 years).
 """
 
 from __future__ import annotations
@@ -50,8 +50,7 @@ def fill_history(engine: Any, args: argparse.Namespace, years: int) -> int:
 
     first = NIGHT - timedelta(days=365 * years)
     days = [first + timedelta(days=i) for i in range((NIGHT - first).days)]
-    if args.schema == "head":
-        ensure_months(engine, PARTITIONED, [*days, NIGHT])
+    ensure_months(engine, PARTITIONED, [*days, NIGHT])
     p = {"first": first, "last": NIGHT - timedelta(days=1), "stores": args.stores,
          "lines": args.lines_per_store_day, "members": args.members}  # fmt: skip
     statements = [
@@ -170,8 +169,7 @@ def replace_night(engine: Any, args: argparse.Namespace) -> dict[str, float]:
     ]  # fmt: skip
 
     def rewrite(delete: str, insert: str, table: str, rows: list[dict[str, Any]]) -> None:
-        if args.schema == "head":
-            ensure_months(engine, [table], [NIGHT])
+        ensure_months(engine, [table], [NIGHT])
         with engine.begin() as conn:
             conn.execute(sql(delete), {"run_date": NIGHT})
             conn.execute(sql(insert), rows)
@@ -214,7 +212,6 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=20_000)
     parser.add_argument("--years", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--repeat", type=int, default=3, help="replaces of the night (median)")
-    parser.add_argument("--schema", default="head", help="head, or 0006_analytics (no partitions)")
     args = parser.parse_args()
 
     base = Path(tempfile.mkdtemp(prefix="nsgrowth-"))
@@ -226,10 +223,6 @@ def main() -> None:
     from pipelines.settings import get_settings
 
     settings = get_settings()
-    if args.schema != "head":  # no month partitions to create before the write paths
-        from pipelines.ingest import publish, raw_load
-
-        publish.ensure_months = raw_load.ensure_months = lambda *a, **k: None  # type: ignore
     results: dict[int, dict[str, float]] = {}
     try:
         for years in args.years:
@@ -237,7 +230,7 @@ def main() -> None:
             ensure_database(url)
             engine = create_engine(url, executemany_mode="values_plus_batch",
                                    executemany_batch_page_size=1000)  # fmt: skip
-            migrate.upgrade(engine, args.schema, settings)
+            migrate.upgrade(engine, "head", settings)
             started = time.perf_counter()
             with engine.begin() as conn:
                 conn.exec_driver_sql(
@@ -259,7 +252,7 @@ def main() -> None:
         shutil.rmtree(base, ignore_errors=True)
 
     first = args.years[0]
-    print(f"\nschema {args.schema}, {args.stores} stores, {args.lines_per_store_day} POS lines per"
+    print(f"\n{args.stores} stores, {args.lines_per_store_day} POS lines per"
           f" store and day, {args.members:,} members; median of {args.repeat}")  # fmt: skip
     header = "step".ljust(26) + "".join(f"{y} y (s)".rjust(10) for y in args.years)
     header += "".join(f"{y}y/{first}y".rjust(9) for y in args.years[1:])

@@ -8,9 +8,12 @@ where r.business_date = :business_date
   and not exists (
       select 1 from quarantine.door_counts q
       where q.business_date = :business_date and q.raw_id = r.raw_id)
-  -- an hour published for another date stays there (as the pre-partition key kept it)
+  -- an hour published for a neighbouring date stays there (as the pre-partition key kept it;
+  -- an hour's business date is never more than a day from its own)
   and not exists (
       select 1 from core.door_counts c
       where c.store_id = r.store_id and c.ts_local = r.ts::timestamp
+        and c.business_date between cast(:business_date as date) - 2
+                                and cast(:business_date as date) + 2
         and c.business_date <> :business_date)
 on conflict (business_date, store_id, ts_local) do nothing;
