@@ -204,7 +204,6 @@ def test_start_refuses_a_busy_port_before_touching_anything(tmp_path: Path) -> N
     assert not (tmp_path / "airflow").exists()
 
 
-@pytest.mark.slow
 def _xcom(api: services.AirflowApi, run_id: str, task_id: str) -> dict[str, Any]:
     """A task's return value, as the REST API gives it back."""
     entry = api.call(
@@ -227,6 +226,7 @@ def _decisions(engine: Engine, day: date) -> list[tuple[Any, ...]]:
 
 
 # Up to four nights of the whole DAG (four trainings each) on a 2-core machine: 5-15 min.
+@pytest.mark.slow
 @pytest.mark.timeout(1800)
 def test_services_run_a_triggered_night_and_a_backfill_exactly_once(
     airflow_api: services.AirflowApi, engine: Engine, settings: Settings
