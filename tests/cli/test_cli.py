@@ -209,3 +209,20 @@ def test_a_configured_database_url_is_used_instead_of_the_embedded_server(
     assert not (tmp_path / "elsewhere" / "pgdata").exists()  # no second server was started
     stop = _nightshift("db", "stop", env=env, timeout=60)
     assert "not managed by nightshift" in stop.stdout
+
+
+def test_db_psql_keeps_the_password_out_of_the_process_list(engine) -> None:  # type: ignore[no-untyped-def]
+    """Anyone on the machine can read a process's command line (ps); the password goes to
+    psql through its environment instead (PGPASSWORD, readable only by the same user)."""
+    secret = "s3cret-psql-password"
+    url = engine.url.set(password=secret).render_as_string(hide_password=False)
+    result = _nightshift(
+        "db", "psql", "-At", "-c", "select current_database()",
+        "-c", r"\! tr '\0' ' ' < /proc/$PPID/cmdline; echo; tr '\0' '\n' < /proc/$PPID/environ",
+        env={"NIGHTSHIFT_DATABASE_URL": url}, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    database, command_line, *environment = result.stdout.splitlines()
+    assert database == engine.url.database  # it connected to the configured database
+    assert "psql" in command_line and secret not in command_line, command_line
+    assert f"PGPASSWORD={secret}" in environment
