@@ -284,8 +284,9 @@ def traffic_network_only(
     setup: TrafficSetup, device: torch.device, batch: int, windows: int
 ) -> Row:
     """The trainer's step (autocast, pinball loss, clip, AdamW) on pre-built batches."""
+    from models.common.torch_device import autocast
     from models.traffic.network import pinball_loss
-    from models.traffic.train import GRADIENT_CLIP, _autocast
+    from models.traffic.train import GRADIENT_CLIP
 
     config = setup.config
     built = list(itertools.islice(traffic_loader(setup, device, batch, 8 * batch), 8))
@@ -297,7 +298,7 @@ def traffic_network_only(
 
     def step(batch_tensors: dict[str, torch.Tensor]) -> int:
         moved = {k: v.to(device, non_blocking=True) for k, v in batch_tensors.items()}
-        with _autocast(device):
+        with autocast(device):
             predicted = network(moved["past"], moved["future"], moved["series"])
         loss = pinball_loss(predicted.float(), moved["target"])
         optimiser.zero_grad(set_to_none=True)
@@ -417,7 +418,8 @@ def sentiment_finetune(
 ) -> Row:
     """``steps`` optimiser steps of ``fine_tune``'s loop (after one warm-up step), on batches
     of similar lengths drawn as ``fine_tune`` draws them."""
-    from models.loyalty.sentiment import GRADIENT_CLIP, _autocast, _epoch_batches, _padded
+    from models.common.torch_device import autocast
+    from models.loyalty.sentiment import GRADIENT_CLIP, _epoch_batches, _padded
 
     config = model.config
     encoded = model.encode(texts)
@@ -430,7 +432,7 @@ def sentiment_finetune(
     batches = itertools.cycle(_epoch_batches(lengths, config.batch_size, np.random.default_rng(0)))
 
     def step(rows: np.ndarray) -> int:
-        with _autocast(device):
+        with autocast(device):
             logits = network(**_padded(encoded, rows, pad_id, device)).logits
         loss = torch.nn.functional.cross_entropy(logits.float(), targets[rows].to(device))
         optimiser.zero_grad(set_to_none=True)

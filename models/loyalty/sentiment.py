@@ -20,11 +20,9 @@ import numpy as np
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+from models.common.torch_device import autocast, cpu_threads, resolve_device
 from models.loyalty.labels import CLASS_NAMES
 from models.loyalty.sentiment_config import Device, SentimentConfig, resolve_backbone
-
-# The same thread pinning as the traffic model (a generic helper living there).
-from models.traffic.train import cpu_threads
 
 METADATA_FILE = "loyalty_sentiment.json"
 METADATA_FORMAT = 1
@@ -42,18 +40,6 @@ class FineTuneReport:
     device: str
     final_loss: float  # mean training loss over the last epoch
     warm_start: bool
-
-
-def resolve_device(choice: Device) -> torch.device:
-    if choice == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("device='cuda' was requested but no CUDA GPU is available")
-    if choice == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(choice)
-
-
-def _autocast(device: torch.device) -> torch.autocast:
-    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda")
 
 
 def _load_pretrained(source: str, num_labels: int | None) -> tuple[Any, Any]:
@@ -121,7 +107,7 @@ class SentimentModel:
         self.model.eval()
         with (
             torch.inference_mode(),
-            _autocast(self.device),
+            autocast(self.device),
             cpu_threads(self.config.cpu_threads),
         ):
             for start in range(0, len(order), batch_size):
@@ -248,7 +234,7 @@ def _fine_tune(
     for epoch in range(config.epochs):
         losses = []
         for rows in _epoch_batches(lengths, config.batch_size, rng):
-            with _autocast(device):
+            with autocast(device):
                 logits = model(**_padded(encoded, rows, tokenizer.pad_token_id, device)).logits
             loss = torch.nn.functional.cross_entropy(logits.float(), targets[rows].to(device))
             optimizer.zero_grad(set_to_none=True)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from models.common.torch_device import cpu_threads, resolve_device
 from models.traffic.calibration import apply_interval_scale, fit_interval_scale
 from models.traffic.config import TrafficConfig
 from models.traffic.data import Panel, build_panel, exog_moments
@@ -28,7 +29,7 @@ from models.traffic.inputs import (
 )
 from models.traffic.network import TrafficNetwork
 from models.traffic.sampling import time_ordered_split
-from models.traffic.train import TrainReport, cpu_threads, resolve_device, train_network
+from models.traffic.train import TrainReport, train_network
 from models.traffic.windows import (
     STEP_FEATURES,
     Batch,

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 
 from pipelines.errors import NightshiftError
 from pipelines.orchestration.airflow_env import airflow_environment, apply_airflow_environment
@@ -390,49 +391,37 @@ def _reap(pid: int) -> None:
 
 def _alive(pid: int) -> bool:
     """Whether ``pid`` is still one of our Airflow processes (not a reused PID or a zombie)."""
-    proc = Path("/proc") / str(pid)
-    if not Path("/proc").exists():  # no procfs (macOS): trust a PID that answers
-        try:
-            os.kill(pid, 0)
-        except (ProcessLookupError, PermissionError):
-            return False
-        return True
     if _started_at(pid) is None:
         return False
     try:
-        return b"airflow" in (proc / "cmdline").read_bytes()
-    except (FileNotFoundError, ProcessLookupError):
+        return any("airflow" in part for part in psutil.Process(pid).cmdline())
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
         return False
 
 
 def _started_at(pid: int) -> str | None:
-    """The process's start time (clock ticks since boot), None when gone or a zombie."""
+    """The process's start time (with its PID, its identity), None when gone or a zombie."""
     _reap(pid)
     try:
-        fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError, IndexError):
+        process = psutil.Process(pid)
+        if process.status() == psutil.STATUS_ZOMBIE:
+            return None
+        return repr(process.create_time())
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
         return None
-    return None if fields[0] == "Z" else fields[19]
 
 
 def _descendants(pid: int) -> dict[int, str]:
-    """``pid`` and everything below it: PID -> start time (just ``pid`` without procfs)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(parent, []).append(int(entry.name))
+    """``pid`` and everything below it: PID -> start time."""
+    try:
+        family = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return {}
     found: dict[int, str] = {}
-    todo = [pid]
-    while todo:
-        current = todo.pop()
-        started = _started_at(current)
-        if current in found or (started is None and Path("/proc").exists()):
-            continue
-        found[current] = started or ""
-        todo.extend(children.get(current, []))
+    for process in family:
+        started = _started_at(process.pid)
+        if started is not None:
+            found[process.pid] = started
     return found
 
 
