@@ -152,6 +152,7 @@ def train(
     from models.loyalty.churn import ChurnConfig, ChurnModel
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
+    from pipelines.training.fingerprint import code_fingerprint
     from pipelines.training.mlflow_models import log_pickled_model, try_load
     from pipelines.training.reuse import data_fingerprint, reuse_existing
     from pipelines.training.runs import training_run
@@ -162,7 +163,8 @@ def train(
     config = ChurnConfig()
     fingerprint = data_fingerprint(engine, last - timedelta(days=HISTORY_DAYS), last,
                                    asdict(config) | {"cutoffs": MAX_TRAIN_CUTOFFS,
-                                   "model_sentiment_days": MODEL_SENTIMENT_DAYS})  # fmt: skip
+                                   "model_sentiment_days": MODEL_SENTIMENT_DAYS},
+                                   code_fingerprint(MODEL_NAME))  # fmt: skip
     if not full:
         reused = reuse_existing(
             engine, settings, window, MODEL_NAME, "holdout_roc_auc", True, fingerprint

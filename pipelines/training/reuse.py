@@ -18,7 +18,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
-from importlib.metadata import version as package_version
 from typing import Any
 
 from sqlalchemy import Engine
@@ -31,14 +30,17 @@ from pipelines.window import RunWindow
 FINGERPRINT_TAG = "nightshift.data_fingerprint"
 
 
-def data_fingerprint(engine: Engine, first: date, last: date, config: dict[str, Any]) -> str:
-    """A short hash of the loads behind ``first``..``last``, the model's settings and the code
-    version: equal fingerprints mean retraining would see exactly the same inputs."""
+def data_fingerprint(
+    engine: Engine, first: date, last: date, config: dict[str, Any], code: str
+) -> str:
+    """A short hash of the loads behind ``first``..``last``, the model's settings and its code
+    (``fingerprint.code_fingerprint``): equal fingerprints mean retraining would see exactly
+    the same inputs and run exactly the same code."""
     with engine.connect() as conn:
         loads = conn.execute(
             sql("training/loads_fingerprint"), {"first": first, "last": last}
         ).scalar_one()
-    payload = {"loads": loads, "config": config, "code": package_version("nightshift")}
+    payload = {"loads": loads, "config": config, "code": code}
     text = json.dumps(payload, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 

@@ -89,6 +89,7 @@ def train(
     from models.sales.forest import SalesForecaster
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
+    from pipelines.training.fingerprint import code_fingerprint
     from pipelines.training.mlflow_models import log_pickled_model, try_load
     from pipelines.training.reuse import data_fingerprint, reuse_existing
     from pipelines.training.runs import training_run
@@ -101,6 +102,7 @@ def train(
         window.business_date - timedelta(days=HISTORY_DAYS),
         window.business_date + timedelta(days=FORECAST_DAYS),  # planned promotions ahead
         config.to_dict(),
+        code_fingerprint(MODEL_NAME),
     )
     if not full:
         reused = reuse_existing(engine, settings, window, MODEL_NAME, "holdout_wape",

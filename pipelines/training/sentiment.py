@@ -115,6 +115,7 @@ def train(
     from models.loyalty.sentiment import fine_tune
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
+    from pipelines.training.fingerprint import code_fingerprint
     from pipelines.training.mlflow_models import PIP_REQUIREMENTS, try_load
     from pipelines.training.reuse import data_fingerprint, reuse_existing
     from pipelines.training.runs import plot_confusion, training_run
@@ -123,7 +124,11 @@ def train(
     configure_mlflow(settings)
     first = window.business_date - timedelta(days=HISTORY_DAYS)
     fingerprint = data_fingerprint(
-        engine, first, window.business_date, asdict(_config(settings, warm=False))
+        engine,
+        first,
+        window.business_date,
+        asdict(_config(settings, warm=False)) | {"device": None},  # its kind: in the code's
+        code_fingerprint(MODEL_NAME, settings.train_device),
     )
     if not full:
         reused = reuse_existing(engine, settings, window, MODEL_NAME,

@@ -126,6 +126,7 @@ def train(
     from models.traffic.forecast import TrafficForecaster
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
+    from pipelines.training.fingerprint import code_fingerprint
     from pipelines.training.mlflow_models import log_pickled_model, try_load
     from pipelines.training.reuse import data_fingerprint, reuse_existing
     from pipelines.training.runs import training_run
@@ -138,7 +139,8 @@ def train(
         engine,
         window.business_date - timedelta(days=HISTORY_DAYS),
         window.business_date,
-        config.to_dict() | {"device": None},  # same data on another device: same model
+        config.to_dict() | {"device": None},  # the device kind is in the code fingerprint
+        code_fingerprint(MODEL_NAME, settings.train_device),
     )
     if not full:
         reused = reuse_existing(engine, settings, window, MODEL_NAME, "holdout_mae",
