@@ -42,12 +42,18 @@ class FineTuneReport:
     warm_start: bool
 
 
-def _load_pretrained(source: str, num_labels: int | None) -> tuple[Any, Any]:
-    """(model, tokenizer) from a hub id or a directory; local directories never touch the hub."""
+def _load_pretrained(
+    source: str, num_labels: int | None, safetensors_only: bool = False
+) -> tuple[Any, Any]:
+    """(model, tokenizer) from a hub id or a directory; local directories never touch the hub.
+    ``safetensors_only``: refuse pickled weights (pytorch_model.bin), e.g. for a directory
+    read back from the model registry. Remote code is never run."""
     local = Path(source).is_dir()
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = {"trust_remote_code": False}
+    if safetensors_only:
+        extra["use_safetensors"] = True
     if num_labels is not None:  # a fresh classification head on a plain encoder
-        extra = {
+        extra |= {
             "num_labels": num_labels,
             "id2label": dict(enumerate(CLASS_NAMES)),
             "label2id": {name: i for i, name in enumerate(CLASS_NAMES)},
@@ -55,7 +61,9 @@ def _load_pretrained(source: str, num_labels: int | None) -> tuple[Any, Any]:
     model = AutoModelForSequenceClassification.from_pretrained(
         source, local_files_only=local, **extra
     )
-    tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=local)
+    tokenizer = AutoTokenizer.from_pretrained(
+        source, local_files_only=local, trust_remote_code=False
+    )
     return model, tokenizer
 
 
@@ -147,7 +155,7 @@ class SentimentModel:
             settings["device"] = device
         config = SentimentConfig(**settings)
         report = FineTuneReport(**metadata["report"]) if metadata["report"] else None
-        model, tokenizer = _load_pretrained(str(source), num_labels=None)
+        model, tokenizer = _load_pretrained(str(source), num_labels=None, safetensors_only=True)
         return cls(model, tokenizer, config, report)
 
 

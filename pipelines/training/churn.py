@@ -153,7 +153,7 @@ def train(
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
     from pipelines.training.fingerprint import code_fingerprint
-    from pipelines.training.mlflow_models import log_pickled_model, try_load
+    from pipelines.training.mlflow_models import log_model, try_load
     from pipelines.training.reuse import data_fingerprint, reuse_existing
     from pipelines.training.runs import training_run
     from pipelines.training.serving import baseline_version
@@ -210,7 +210,7 @@ def train(
             mlflow.log_artifact(f"{tmp}/calibration.png", "plots")
         example = test_features.head(5).reset_index(drop=True)
         scorer = ChurnScorer(challenger)
-        uri = log_pickled_model(scorer, "model", example, scorer.predict_frame(example))
+        uri = log_model(scorer, "model", example, scorer.predict_frame(example))
         decision, version = promotion.settle(
             engine, last, MODEL_NAME, "holdout_roc_auc", scores, champion_scores,
             settings.promotion_margin, run.info.run_id, uri, unreadable, higher_is_better=True,

@@ -23,7 +23,7 @@ FORECAST_DAYS = 14
 
 
 class SalesModel:
-    """What the registry stores: the fitted forest with its feature pipeline."""
+    """What the registry stores: the fitted forest with its feature pipeline (skops)."""
 
     def __init__(self, forecaster: Any) -> None:
         self.forecaster = forecaster
@@ -90,7 +90,7 @@ def train(
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
     from pipelines.training.fingerprint import code_fingerprint
-    from pipelines.training.mlflow_models import log_pickled_model, try_load
+    from pipelines.training.mlflow_models import log_model, try_load
     from pipelines.training.reuse import data_fingerprint, reuse_existing
     from pipelines.training.runs import training_run
     from pipelines.training.serving import baseline_version
@@ -133,7 +133,7 @@ def train(
             _plot_importances(importances, f"{tmp}/feature_importances.png")
             mlflow.log_artifact(f"{tmp}/feature_importances.png", "plots")
         example = inputs.sales.tail(200)
-        uri = log_pickled_model(
+        uri = log_model(
             SalesModel(challenger), "model", example, SalesModel(challenger).predict_frame(example)
         )
         decision, version = promotion.settle(

@@ -24,7 +24,8 @@ HOLDOUT_HOURS = 168
 
 
 class TrafficModel:
-    """What the registry stores: the fitted forecaster (pickled behind a pyfunc)."""
+    """What the registry stores: the fitted forecaster (its weights as safetensors and its
+    settings as JSON; see mlflow_models)."""
 
     def __init__(self, forecaster: Any) -> None:
         self.forecaster = forecaster
@@ -127,7 +128,7 @@ def train(
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
     from pipelines.training.fingerprint import code_fingerprint
-    from pipelines.training.mlflow_models import log_pickled_model, try_load
+    from pipelines.training.mlflow_models import log_model, try_load
     from pipelines.training.reuse import data_fingerprint, reuse_existing
     from pipelines.training.runs import training_run
     from pipelines.training.serving import baseline_version
@@ -180,7 +181,7 @@ def train(
         example = history[history["location_id"] == history["location_id"].iloc[0]].tail(
             config.context
         )
-        uri = log_pickled_model(
+        uri = log_model(
             TrafficModel(challenger), "model", example, challenger.predict(example).head(24)
         )
         decision, version = promotion.settle(

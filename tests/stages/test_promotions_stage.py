@@ -34,7 +34,7 @@ def champion(settings: Settings, tmp_path: Path) -> Iterator[tuple[Settings, str
     from mlflow import MlflowClient
 
     from pipelines.tracking import configure_mlflow
-    from pipelines.training.mlflow_models import log_pickled_model
+    from pipelines.training.mlflow_models import log_model
     from pipelines.training.promotion import CHAMPION
     from pipelines.training.sales import MODEL_NAME, SalesModel
 
@@ -44,7 +44,7 @@ def champion(settings: Settings, tmp_path: Path) -> Iterator[tuple[Settings, str
     model = SalesModel(SalesForecaster(TINY).fit(PANEL.sales, PANEL.promotions))
     example = PANEL.sales.tail(200)
     with mlflow.start_run():
-        uri = log_pickled_model(model, "model", example, model.predict_frame(example))
+        uri = log_model(model, "model", example, model.predict_frame(example))
     version = str(mlflow.register_model(uri, MODEL_NAME).version)
     MlflowClient().set_registered_model_alias(MODEL_NAME, CHAMPION, version)
     try:

@@ -60,13 +60,13 @@ def _register(
     a champion scoring ``champion``, if any)."""
     import mlflow
 
-    from pipelines.training.mlflow_models import log_pickled_model
+    from pipelines.training.mlflow_models import log_model
 
     example = pd.DataFrame({"x": [1.0]})
     with mlflow.start_run() as run:
         mlflow.set_tag(FINGERPRINT_TAG, fingerprint)
         mlflow.log_metric("mae", mae)
-        uri = log_pickled_model(Constant(), "model", example, Constant().predict_frame(example))
+        uri = log_model(Constant(), "model", example, Constant().predict_frame(example))
     decision = promotion.decide(name, "mae", mae, champion, False, 0.01)
     return promotion.record(engine, day, decision, run.info.run_id, uri)
 
