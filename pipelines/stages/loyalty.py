@@ -24,9 +24,15 @@ QUARTER = pd.Timedelta(days=90)
 
 def score_reviews(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
     from models.loyalty.labels import CLASS_NAMES
+    from pipelines.training.baselines import SKIPPED
     from pipelines.training.sentiment import MODEL_NAME
+    from pipelines.training.serving import BaselineServed
 
-    scorer, version = load_for_night(engine, settings, MODEL_NAME, window)
+    try:
+        scorer, version = load_for_night(engine, settings, MODEL_NAME, window)
+    except BaselineServed as served:  # the majority class says nothing about a review
+        # Reviews stay unscored; the churn features use their stars instead.
+        return {"skipped": f"{SKIPPED} ({served.model_name} serves {served.label})"}
     params = {"business_date": window.business_date, "backlog_days": SCORING_BACKLOG_DAYS}
     with engine.connect() as conn:
         reviews = pd.read_sql(sql("loyalty/reviews_to_score"), conn, params=params)
@@ -57,11 +63,16 @@ def score_reviews(engine: Engine, settings: Settings, window: RunWindow) -> dict
 
 def score_customers(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
     from models.loyalty.churn_features import churn_features
+    from pipelines.training.baselines import SKIPPED
     from pipelines.training.churn import MODEL_NAME, load_members, reviews_at
-    from pipelines.training.serving import NoModel
+    from pipelines.training.serving import BaselineServed, NoModel
 
     try:
         scorer, version = load_for_night(engine, settings, MODEL_NAME, window)
+    except BaselineServed as served:  # no model: no scores, so no rewards tonight
+        with engine.begin() as conn:
+            conn.execute(sql("loyalty/churn_scores_delete"), {"run_date": window.business_date})
+        return {"skipped": f"{SKIPPED} ({served.model_name} serves {served.label})"}
     except NoModel:  # train_churn skipped: not enough member history yet
         return {"skipped": f"no {MODEL_NAME} champion yet (train_churn says why)"}
     visits, reviews = load_members(engine, window.business_date)

@@ -113,10 +113,16 @@ def _records(plan: pd.DataFrame, window: RunWindow, version: str) -> list[dict[s
 
 def plan_promotions(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
     from models.sales.counterfactual import predict_candidates
+    from pipelines.training.baselines import SKIPPED
     from pipelines.training.sales import MODEL_NAME, load_inputs
-    from pipelines.training.serving import load_for_night
+    from pipelines.training.serving import BaselineServed, load_for_night
 
-    model, version = load_for_night(engine, settings, MODEL_NAME, window)
+    try:
+        model, version = load_for_night(engine, settings, MODEL_NAME, window)
+    except BaselineServed as served:  # seasonal naive has no with/without counterfactual
+        with engine.begin() as conn:
+            conn.execute(sql("promotions/delete_run"), {"run_date": window.business_date})
+        return {"skipped": f"{SKIPPED} ({served.model_name} serves {served.label})"}
     forecaster: SalesForecaster = model.forecaster
     inputs = load_inputs(engine, window)
     origin = pd.Timestamp(window.business_date)

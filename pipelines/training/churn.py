@@ -152,6 +152,7 @@ def train(
     from models.loyalty.churn import ChurnConfig, ChurnModel
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
+    from pipelines.training.baselines import announce, churn_baselines, strongest
     from pipelines.training.fingerprint import code_fingerprint
     from pipelines.training.mlflow_models import log_model, try_load
     from pipelines.training.reuse import data_fingerprint, reuse_existing
@@ -190,6 +191,8 @@ def train(
     with training_run(MODEL_NAME, window, fingerprint, full) as run:
         challenger = ChurnModel(config).fit(features, labels)
         scores = evaluate(challenger, test_features, test_labels)
+        simple = churn_baselines(test_labels, test_features["recency_days"])
+        scores |= {f"holdout_{b.name}_roc_auc": b.score for b in simple}
         champion_scores = (
             evaluate(champion, test_features, test_labels) if champion is not None else None
         )
@@ -215,10 +218,11 @@ def train(
             engine, last, MODEL_NAME, "holdout_roc_auc", scores, champion_scores,
             settings.promotion_margin, run.info.run_id, uri, unreadable, higher_is_better=True,
             baseline=baseline, backfill=window.backfill,
+            simple_baseline=strongest(simple, higher_is_better=True),
         )  # fmt: skip
     return {
         "mlflow_run_id": run.info.run_id,
         "version": version,
         "promoted": decision.promoted,
         "holdout_roc_auc": round(float(np.nan_to_num(scores["holdout_roc_auc"])), 4),
-    }
+    } | announce(settings, last, decision)

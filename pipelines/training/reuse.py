@@ -56,10 +56,15 @@ class Registered:
 
 
 def registered(model_name: str, version: str | None = None) -> Registered | None:
-    """``version`` of ``model_name`` (default: the champion), or None when it does not exist."""
+    """``version`` of ``model_name`` (default: the champion), or None when it does not exist
+    (or names a baseline a night served: no registry version)."""
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
+    from pipelines.training.baselines import is_baseline
+
+    if is_baseline(version):
+        return None
     client = MlflowClient()
     try:
         if version is None:

@@ -89,6 +89,7 @@ def train(
     from models.sales.forest import SalesForecaster
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
+    from pipelines.training.baselines import announce
     from pipelines.training.fingerprint import code_fingerprint
     from pipelines.training.mlflow_models import log_model, try_load
     from pipelines.training.reuse import data_fingerprint, reuse_existing
@@ -140,6 +141,7 @@ def train(
             engine, window.business_date, MODEL_NAME, "holdout_wape", scores, champion_scores,
             settings.promotion_margin, run.info.run_id, uri, unreadable,
             baseline=baseline, backfill=window.backfill,
+            simple_baseline=_simple_baseline(scores),
         )  # fmt: skip
     return {
         "mlflow_run_id": run.info.run_id,
@@ -147,15 +149,35 @@ def train(
         "promoted": decision.promoted,
         "holdout_wape": round(scores["holdout_wape"], 4),
         "wape_ratio_vs_naive": round(scores["holdout_wape_ratio_vs_naive"] or 0.0, 3),
-    }
+    } | announce(settings, window.business_date, decision)
+
+
+def _simple_baseline(scores: dict[str, Any]) -> Any:
+    """Seasonal naive's WAPE on the challenger's holdout rows (None when it has none)."""
+    from pipelines.training.baselines import Baseline, strongest
+
+    naive = scores["holdout_seasonal_naive_wape"]
+    return strongest([Baseline("seasonal_naive", float("nan") if naive is None else naive)],
+                     higher_is_better=False)  # fmt: skip
 
 
 def forecast(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
-    from pipelines.training.serving import load_for_night
+    """Tonight's 14-day forecast from the night's model, or from seasonal naive when the
+    night serves that baseline (rows labelled ``baseline:seasonal_naive``)."""
+    from models.sales.baseline import seasonal_naive_forecast
+    from models.sales.config import SalesConfig
+    from pipelines.training.serving import BaselineServed, load_for_night
 
-    model, version = load_for_night(engine, settings, MODEL_NAME, window)
     inputs = load_inputs(engine, window)
-    predicted = model.forecaster.predict_inputs(pd.Timestamp(window.business_date), inputs)
+    origin = pd.Timestamp(window.business_date)
+    notice: dict[str, Any] = {}
+    try:
+        model, version = load_for_night(engine, settings, MODEL_NAME, window)
+        predicted = model.forecaster.predict_inputs(origin, inputs)
+    except BaselineServed as served:
+        version = served.label
+        predicted = seasonal_naive_forecast(SalesConfig(country=settings.country), origin, inputs)
+        notice = {"sales_notice": f"{served}: published seasonal naive's forecast"}
     rows = [
         {
             "run_date": window.business_date,
@@ -171,4 +193,4 @@ def forecast(engine: Engine, settings: Settings, window: RunWindow) -> dict[str,
     with engine.begin() as conn:
         conn.execute(sql("forecast/sales_daily_delete"), {"run_date": window.business_date})
         conn.execute(sql("forecast/sales_daily_insert"), rows)
-    return {"sales_rows": len(rows), "sales_model_version": version}
+    return {"sales_rows": len(rows), "sales_model_version": version} | notice

@@ -104,6 +104,7 @@ def train(
     from models.loyalty.sentiment import fine_tune
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
+    from pipelines.training.baselines import announce, majority_class_macro_f1
     from pipelines.training.fingerprint import code_fingerprint
     from pipelines.training.mlflow_models import PIP_REQUIREMENTS, log_model, try_load
     from pipelines.training.reuse import data_fingerprint, reuse_existing
@@ -152,6 +153,10 @@ def train(
             init_from=init_from,
         )
         scores = evaluate(challenger, holdout)
+        majority = majority_class_macro_f1(
+            ratings_to_labels(train_set["rating"]), ratings_to_labels(holdout["rating"])
+        )
+        scores["holdout_majority_class_macro_f1"] = majority.score
         champion_scores = evaluate(champion, holdout) if champion is not None else None
         mlflow.log_params(asdict(config) | {"warm_start": warm, "train_reviews": len(train_set)})
         mlflow.log_dict(
@@ -179,7 +184,7 @@ def train(
             engine, window.business_date, MODEL_NAME, "holdout_macro_f1", scores,
             champion_scores, settings.promotion_margin, run.info.run_id, uri,
             unreadable, higher_is_better=True,
-            baseline=baseline, backfill=window.backfill,
+            baseline=baseline, backfill=window.backfill, simple_baseline=majority,
         )  # fmt: skip
     return {
         "mlflow_run_id": run.info.run_id,
@@ -187,4 +192,4 @@ def train(
         "promoted": decision.promoted,
         "warm_start": warm,
         "holdout_macro_f1": round(scores["holdout_macro_f1"], 4),
-    }
+    } | announce(settings, window.business_date, decision)
