@@ -3,9 +3,18 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-# Re-install only when the lock or the project metadata changes.
-STAMP := $(VENV)/.installed
 TORCH := torch==2.13.0
+# Which torch build `make setup` installs: cpu (the default: this machine, CI, the lock) or
+# cuda (a GPU machine: the CUDA wheel from PyTorch's index, which needs download.pytorch.org;
+# the lock pins torch's CPU build, so only torch and the CUDA runtime it pulls differ). The
+# choice is remembered in the venv: later make calls keep it unless given another.
+TORCH_VARIANT ?= $(or $(shell cat $(VENV)/.torch-variant 2>/dev/null),cpu)
+TORCH_CUDA_INDEX ?= https://download.pytorch.org/whl/cu128
+ifeq ($(filter $(TORCH_VARIANT),cpu cuda),)
+$(error TORCH_VARIANT must be cpu or cuda, not '$(TORCH_VARIANT)')
+endif
+# Re-install only when the lock, the project metadata or the torch variant changes.
+STAMP := $(VENV)/.installed$(if $(filter cuda,$(TORCH_VARIANT)),-cuda,)
 # The demo's logical date: it processes the business day before it.
 DEMO_DATE ?= 2026-11-22
 
@@ -17,14 +26,23 @@ help: ## List the targets
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@rm -f $(VENV)/.installed $(VENV)/.installed-cuda
 	$(BIN)/python -m pip install --quiet --upgrade pip
+ifeq ($(TORCH_VARIANT),cuda)
+	@# The CUDA wheel from PyTorch's index, then the lock without its CPU torch pin.
+	$(BIN)/python -m pip install --quiet "$(TORCH)" --index-url $(TORCH_CUDA_INDEX)
+	grep -v '^torch==' requirements/lock.txt > $(VENV)/lock-without-torch.txt
+	$(BIN)/python -m pip install --quiet -r $(VENV)/lock-without-torch.txt
+else
 	@# torch first: this machine's CPU wheel; otherwise pip would pull the CUDA build.
 	$(BIN)/python -m pip install --quiet "$(TORCH)"
 	$(BIN)/python -m pip install --quiet -r requirements/lock.txt
+endif
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@echo $(TORCH_VARIANT) > $(VENV)/.torch-variant
 	@touch $@
 
-setup: $(STAMP) ## Create .venv and install the locked dependencies (skipped when current)
+setup: $(STAMP) ## Create .venv and install the locked dependencies (TORCH_VARIANT=cuda: GPU torch)
 
 # Debian programs the tests drive for real, as command:package.
 SYSTEM_TOOLS := chromium:chromium redis-server:redis-server promtool:prometheus \
