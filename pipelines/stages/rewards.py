@@ -50,6 +50,10 @@ def _records(rewards: pd.DataFrame, run_date: date) -> list[dict[str, Any]]:
 
 def assign_rewards(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
     customers = _customers(engine, window.business_date)
+    if customers.empty:  # no churn model scored tonight (score_customers says why)
+        with engine.begin() as conn:
+            conn.execute(sql("rewards/delete_run"), {"run_date": window.business_date})
+        return {"skipped": "no churn scores tonight, so no rewards (score_customers says why)"}
     # The budget is per store: a customer without a home store cannot be charged to one.
     homeless = customers["store_id"].isna()
     rewards = assign(
