@@ -152,7 +152,7 @@ def train(
     from models.loyalty.churn import ChurnConfig, ChurnModel
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
-    from pipelines.training.baselines import announce, churn_baselines, strongest
+    from pipelines.training.baselines import announce, churn_baselines
     from pipelines.training.fingerprint import code_fingerprint
     from pipelines.training.mlflow_models import log_model, try_load
     from pipelines.training.reuse import data_fingerprint, reuse_existing
@@ -191,8 +191,8 @@ def train(
     with training_run(MODEL_NAME, window, fingerprint, full) as run:
         challenger = ChurnModel(config).fit(features, labels)
         scores = evaluate(challenger, test_features, test_labels)
-        simple = churn_baselines(test_labels, test_features["recency_days"])
-        scores |= {f"holdout_{b.name}_roc_auc": b.score for b in simple}
+        chance, recency = churn_baselines(test_labels, test_features["recency_days"])
+        scores |= {f"holdout_{b.name}_roc_auc": b.score for b in (chance, recency)}
         champion_scores = (
             evaluate(champion, test_features, test_labels) if champion is not None else None
         )
@@ -218,7 +218,7 @@ def train(
             engine, last, MODEL_NAME, "holdout_roc_auc", scores, champion_scores,
             settings.promotion_margin, run.info.run_id, uri, unreadable, higher_is_better=True,
             baseline=baseline, backfill=window.backfill,
-            simple_baseline=strongest(simple, higher_is_better=True),
+            simple_baseline=chance,
         )  # fmt: skip
     return {
         "mlflow_run_id": run.info.run_id,

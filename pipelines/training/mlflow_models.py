@@ -35,8 +35,8 @@ import pandas as pd
 
 from pipelines.errors import NightshiftError
 
-# Pinned instead of inferred: inference of requirements is slow and was wrong (it listed
-# torch and pytest for a random forest; see /work/shared/NOTES.md, "MLflow").
+# Pinned instead of inferred: MLflow's inference of requirements took seconds per model and
+# was wrong (it listed torch and pytest for a random forest).
 PIP_REQUIREMENTS = ["nightshift", "pandas", "numpy", "scikit-learn", "skops", "torch",
                     "safetensors"]  # fmt: skip
 ARTIFACT = "nightshift_model"  # artifacts/<ARTIFACT>/ inside the logged model

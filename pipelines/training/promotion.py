@@ -45,7 +45,7 @@ def decide(
 ) -> Decision:
     """Promote when the challenger is better than the champion by at least ``margin``
     (relative: 0.01 = 1% better on the same holdout). Without a (readable) champion, it must
-    beat ``baseline`` by that margin instead; if it does not, the night serves the baseline."""
+    beat ``baseline`` instead (any gain); if it does not, the night serves the baseline."""
     if champion is None:
         return _first_model(model_name, metric, challenger, higher_is_better, margin,
                             no_champion_because, baseline)  # fmt: skip
@@ -81,14 +81,16 @@ def _first_model(
         return Decision(model_name, metric, higher_is_better, challenger, None, margin, True,
                         f"{no_champion_because}; challenger {metric}={challenger:.4f}")  # fmt: skip
     gain = _gain(challenger, baseline.score, higher_is_better)
-    promoted = bool(gain >= margin)  # NaN (an unscorable challenger) loses
+    # It must beat the baseline; a tie (e.g. a classifier that learned only the majority class)
+    # does not. The champion margin is for not swapping models on noise, not needed here.
+    promoted = bool(gain > 0)  # NaN (an unscorable challenger) loses
     verdict = "promoted" if promoted else (
         f"not promoted: tonight serves the {baseline.name} baseline (no champion yet)"
     )  # fmt: skip
     reason = (
         f"{no_champion_because}; challenger {metric}={challenger:.4f} vs baseline "
         f"{baseline.name} {baseline.score:.4f} on the same holdout: {gain:+.1%} "
-        f"(needs {margin:+.1%}) -> {verdict}"
+        f"(must be better) -> {verdict}"
     )
     if promoted:
         return Decision(model_name, metric, higher_is_better, challenger, None, margin, True,

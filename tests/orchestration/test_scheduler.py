@@ -90,7 +90,7 @@ def airflow_api(settings: Settings, private_url: str) -> Iterator[services.Airfl
     # Keep the first champion: a re-run is then comparable whatever the backfill's other
     # nights would have promoted meanwhile (runs go side by side, in no fixed order).
     env.setenv("NIGHTSHIFT_PROMOTION_MARGIN", "1000000")
-    env.setenv("NIGHTSHIFT_SENTIMENT_TRAIN_EXAMPLES", "200")  # as the e2e test: CI-sized
+    env.setenv("NIGHTSHIFT_SENTIMENT_TRAIN_EXAMPLES", "400")  # as the e2e test: CI-sized
     get_settings.cache_clear()
     processes: dict[int, str] = {}
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import mlflow
@@ -23,6 +24,7 @@ from pipelines.training import promotion, sales
 from pipelines.training.baselines import Baseline
 from pipelines.window import RunWindow
 from tests.mail_sink import MailSink, smtp_sink
+from tests.sales.synthetic import SyntheticPanel
 from tests.stages.test_promotions_stage import BUSINESS_DATE, PANEL, _seed
 
 
@@ -32,31 +34,41 @@ def test_without_a_champion_the_challenger_must_beat_the_baseline() -> None:
     assert not lost.promoted and lost.served_baseline == "baseline:seasonal_naive"
     assert lost.champion_score == 10.0
     assert "not promoted: tonight serves the seasonal_naive baseline" in lost.reason
-    assert not promotion.decide("m", "wape", 9.95, None, False, 0.01, baseline=naive).promoted
-    won = promotion.decide("m", "wape", 9.0, None, False, 0.01, baseline=naive)
+    assert not promotion.decide("m", "wape", 10.0, None, False, 0.01, baseline=naive).promoted
+    won = promotion.decide("m", "wape", 9.95, None, False, 0.01, baseline=naive)  # any gain
     assert won.promoted and won.served_baseline is None and "-> promoted" in won.reason
     majority = Baseline("majority_class", 0.25)  # macro-F1: higher is better
-    assert not promotion.decide("m", "f1", 0.2, None, True, 0.01, baseline=majority).promoted
+    # A classifier that learned only the majority class ties with it: not promoted.
+    assert not promotion.decide("m", "f1", 0.25, None, True, 0.01, baseline=majority).promoted
+    assert promotion.decide("m", "f1", 0.6, None, True, 0.01, baseline=majority).promoted
     # With a champion, the champion is the bar (as before).
     assert promotion.decide("m", "wape", 10.5, 11.0, False, 0.01, baseline=naive).promoted
+
+
+def _exactly_weekly(panel: SyntheticPanel) -> SyntheticPanel:
+    """Every week a copy of the one before (per store, category and weekday): seasonal naive
+    forecasts it (almost: holidays aside) exactly, and the forest cannot beat it."""
+    sales = panel.sales.copy()
+    weekday = sales["date"].dt.dayofweek
+    sales["sales"] = sales.groupby(["store_id", "category", weekday])["sales"].transform("mean")
+    return replace(panel, sales=sales)
 
 
 @pytest.fixture
 def night(
     fresh_engine: Engine, settings: Settings, tmp_path: Path
 ) -> Iterator[tuple[Engine, Settings, MailSink]]:
-    """A warehouse with 90 days of sales, a private MLflow store, a local SMTP server and a
-    margin no forest can clear: the first challenger will lose to seasonal naive."""
+    """A warehouse with 90 days of exactly weekly sales, a private MLflow store and a local
+    SMTP server: the first challenger will lose to seasonal naive."""
     from pipelines.tracking import configure_mlflow
 
     migrate.upgrade(fresh_engine)
-    _seed(fresh_engine, PANEL)
+    _seed(fresh_engine, _exactly_weekly(PANEL))
     previous = mlflow.get_tracking_uri()
     with smtp_sink() as sink:
         private = settings.model_copy(
-            update={"data_dir": tmp_path, "promotion_margin": 0.99,
-                    "smtp_host": sink.host, "smtp_port": sink.port}
-        )  # fmt: skip
+            update={"data_dir": tmp_path, "smtp_host": sink.host, "smtp_port": sink.port}
+        )
         configure_mlflow(private)
         try:
             yield fresh_engine, private, sink
@@ -85,6 +97,7 @@ def test_a_first_model_worse_than_seasonal_naive_serves_seasonal_naive(
         "baseline:seasonal_naive",
     )
     assert row.champion_score == pytest.approx(metrics["holdout_seasonal_naive_wape"])
+    assert row.challenger_score > row.champion_score
     assert row.challenger_score == pytest.approx(metrics["holdout_wape"])
     assert not row.promoted and "not promoted" in row.reason
     # The data engineers are told.
