@@ -60,6 +60,9 @@ TEXT: dict[Language, dict[str, str]] = {
         "themes": "Quejas más frecuentes en reseñas negativas",
         "themes_none": "Sin temas de queja reconocibles.",
         "model": "Pronóstico del modelo {version}.",
+        "model_baseline": (
+            "Pronóstico simple de referencia ({version}): ningún modelo lo ha superado aún."
+        ),
         "footer": "Enviado por nightshift. Este correo es solo para el gerente de la tienda.",
     },
     "en": {
@@ -106,6 +109,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "themes": "Most frequent complaints in negative reviews",
         "themes_none": "No recognisable complaint themes.",
         "model": "Forecast by model {version}.",
+        "model_baseline": "Simple reference forecast ({version}): no model has beaten it yet.",
         "footer": "Sent by nightshift. This email is meant for the store manager only.",
     },
 }

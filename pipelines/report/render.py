@@ -141,5 +141,14 @@ def _context(report: StoreReport, language: Language) -> dict[str, Any]:
             {"label": c.theme.label(language), "count": count(c.reviews, "review", language)}
             for c in signal.themes
         ],
-        "model_line": words["model"].format(version=report.model_version or "?"),
+        "model_line": _model_line(report.model_version, words),
     }
+
+
+def _model_line(version: str | None, words: dict[str, str]) -> str:
+    """Which forecast the plan stands on; a baseline is named as such (see training.baselines)."""
+    from pipelines.training.baselines import BASELINE_PREFIX
+
+    if version and version.startswith(BASELINE_PREFIX):
+        return words["model_baseline"].format(version=version.removeprefix(BASELINE_PREFIX))
+    return words["model"].format(version=version or "?")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import pytest
 from PIL import Image
@@ -75,11 +76,19 @@ def test_chart_is_a_png_with_the_forecast_band(busy: StoreReport) -> None:
 
 
 def test_chart_without_any_forecast_still_draws(busy: StoreReport) -> None:
-    from dataclasses import replace
 
     empty = replace(busy, hours=())
     image = Image.open(io.BytesIO(chart_png(empty, "en")))
     assert image.size == (900, 380)
+
+
+def test_a_plan_on_a_baseline_forecast_says_so(busy: StoreReport) -> None:
+    """No traffic model beat its baseline yet: the manager reads that the plan stands on a
+    simple reference forecast, not on 'model baseline:...'."""
+    baseline = replace(busy, model_version="baseline:same_hour_mean_4w")
+    assert "Pronóstico simple de referencia (same_hour_mean_4w)" in render_text(baseline, "es")
+    assert "Simple reference forecast (same_hour_mean_4w)" in render_text(baseline, "en")
+    assert "baseline:" not in render_html(baseline, "es", "cid:chart")
 
 
 def test_number_helpers() -> None:
