@@ -76,7 +76,6 @@ def test_chart_is_a_png_with_the_forecast_band(busy: StoreReport) -> None:
 
 
 def test_chart_without_any_forecast_still_draws(busy: StoreReport) -> None:
-
     empty = replace(busy, hours=())
     image = Image.open(io.BytesIO(chart_png(empty, "en")))
     assert image.size == (900, 380)
