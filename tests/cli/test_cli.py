@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -121,9 +122,21 @@ def test_demo_night_writes_every_output_with_its_model_versions(settings) -> Non
     tables = _table_checksums("2026-11-21")
     assert all(not value.startswith("0:") for value in tables.values()), tables
     outbox = settings.data_dir / "outbox" / "2026-11-21"
-    emails = sorted(outbox.glob("*.eml"))
+    emails = sorted(p for p in outbox.glob("*.eml") if "data-engineering" not in p.name)
     assert len(emails) == 2  # one per store, each to its own manager
     assert all("image/png" in path.read_text(errors="replace") for path in emails)
+    # The data engineers hear of every model whose first challenger lost to its baseline (on
+    # 11 weeks of 2 stores the traffic network may not beat the 4-week same-hour mean).
+    notices = sorted(outbox.glob("*data-engineering*.eml"))
+    served = _nightshift(
+        "db", "psql", "-At", "-c",
+        "select count(*) from ops.model_promotions where business_date = '2026-11-21'"
+        " and champion_version like 'baseline:%'",
+    )  # fmt: skip
+    assert len(notices) == int(served.stdout.strip())
+    for path in notices:
+        message = message_from_bytes(path.read_bytes(), policy=policy.default)
+        assert "no model beat the baseline" in str(message["Subject"])
 
     query = _nightshift(
         "db", "psql", "-At", "-c",
