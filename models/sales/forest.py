@@ -176,6 +176,20 @@ class SalesForecaster:
                 self.forest.n_jobs = jobs
         return from_target(value, fill_missing_baseline(rows), self.config.target)
 
+    def tree_predictions(self, rows: FeatureRows, max_trees: int | None = None) -> np.ndarray:
+        """[trees, rows] sales in PEN as each of the first ``max_trees`` trees alone predicts
+        them (the forest's prediction is their mean): the model's own spread."""
+        if self.forest is None:
+            raise NightshiftError("the sales forecaster is not fitted yet")
+        trees = self.forest.estimators_[:max_trees]
+        if rows.keys.empty:
+            return np.zeros((len(trees), 0))
+        matrix = self._matrix(rows)
+        level = fill_missing_baseline(rows)
+        return np.vstack(
+            [from_target(tree.predict(matrix), level, self.config.target) for tree in trees]
+        )
+
     def feature_importances(self) -> dict[str, float]:
         """Impurity-based importance per feature, largest first."""
         if self.forest is None:
