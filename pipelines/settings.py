@@ -158,6 +158,14 @@ class Settings(BaseSettings):
         description="Password of the read-only `nightshift_analyst` database role, applied on "
         "every migration. Unset: the role cannot log in with a password.",
     )
+    # --- promotions by margin (#16)
+    default_margin_rate: float = Field(
+        default=0.30,
+        ge=0,
+        lt=1,
+        description="Gross margin at list price assumed for products without a cost in the "
+        "product_costs export (0.30 = a unit costs 70% of its list price).",
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -18,6 +18,7 @@ Every schedule is replayed with the same sick days and late arrivals the manager
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -231,11 +232,21 @@ def build_schedules(
     return {name: schedules[name] for name in PLAN_LABELS if name in schedules}
 
 
-def _row(name: str, result: ReplayResult) -> dict[str, Any]:
+def _scheduled_hours(schedule: pd.DataFrame | None, days: list[date]) -> float:
+    """Staff-hours a schedule plans on the replayed calendar days (NaN: no schedule)."""
+    if schedule is None:
+        return float("nan")
+    inside = schedule["ts"].dt.normalize().isin(pd.DatetimeIndex(days))
+    return float(schedule.loc[inside, "staff"].sum())
+
+
+def _row(name: str, result: ReplayResult, scheduled: float) -> dict[str, Any]:
     total = result.summary().iloc[0]
     return {
         "plan": name,
         "label": PLAN_LABELS[name],
+        "scheduled_hours": scheduled,
+        # On duty: the schedule less the day's sick staff and late arrivals.
         "labour_hours": float(total["labour_hours"]),
         "labour_cost": float(total["labour_cost"]),
         "service_level": float(total["service_level"]),
@@ -245,16 +256,24 @@ def _row(name: str, result: ReplayResult) -> dict[str, Any]:
     }
 
 
-def goals(table: pd.DataFrame) -> dict[str, Any]:
+def goals(table: pd.DataFrame, margin_rate: float) -> dict[str, Any]:
     """The issue's targets, as ratios: lost sales of nightshift over each baseline's at no
-    more labour hours (target <= 0.70 against (a) and (b)), and against (c) (< 1)."""
+    more labour hours (target <= 0.70 against (a) and (b)), and against (c) (< 1); and what
+    nightshift's own plan is worth against (a) and the managers' plans: the gross margin
+    (``margin_rate`` of sales) of the sales it keeps, less its extra labour cost."""
     row = table.set_index("plan")
 
     def ratio(a: str, b: str) -> float:
         return float(row.loc[a, "lost_sales"] / row.loc[b, "lost_sales"])
 
     def hours(a: str, b: str) -> float:
-        return float(row.loc[a, "labour_hours"] / row.loc[b, "labour_hours"])
+        return float(row.loc[a, "scheduled_hours"] / row.loc[b, "scheduled_hours"])
+
+    def net_value(a: str, b: str) -> float:
+        """Gross margin of the sales ``a`` keeps that ``b`` loses, less ``a``'s extra labour."""
+        recovered = row.loc[b, "lost_sales"] - row.loc[a, "lost_sales"]
+        extra = row.loc[a, "labour_cost"] - row.loc[b, "labour_cost"]
+        return float(recovered * margin_rate - extra)
 
     own_vs_a = hours("nightshift", "last_year") <= 1.0
     versus_a = "nightshift" if own_vs_a else "nightshift_at_last_year_hours"
@@ -270,6 +289,9 @@ def goals(table: pd.DataFrame) -> dict[str, Any]:
             "nightshift", "seasonal_naive_at_nightshift_hours"
         ),
         "nightshift_hours_vs_last_year": hours("nightshift", "last_year"),
+        "gross_margin_rate": margin_rate,
+        "net_value_vs_last_year_pen": net_value("nightshift", "last_year"),
+        "net_value_vs_managers_pen": net_value("nightshift", "managers"),
     }
 
 
@@ -305,27 +327,35 @@ def compare_plans(
         arrays = daily_arrays(schedules[name], history.sim.stores.ids, days)
         results[name] = replay(before_period, days, arrays.__getitem__)
     seconds["replays"] = time.perf_counter() - began
-    table = pd.DataFrame([_row(name, result) for name, result in results.items()])
+    table = pd.DataFrame(
+        [
+            _row(name, result, _scheduled_hours(schedules.get(name), days))
+            for name, result in results.items()
+        ]
+    )
     nightshift_lost = table.set_index("plan").loc["nightshift", "lost_sales"]
     table["lost_vs_nightshift"] = table["lost_sales"] / nightshift_lost
-    return PlanComparison(table, goals(table), results, schedules, seconds)
+    # The chain's gross margin on what it sold in the period (sales are net of discounts).
+    cost = pd.concat(history.baskets[-len(days) :], ignore_index=True)["cost"].sum()
+    sold = pd.concat(history.sales[-len(days) :], ignore_index=True)["sales"].sum()
+    margin_rate = 1 - float(cost / sold)
+    return PlanComparison(table, goals(table, margin_rate), results, schedules, seconds)
 
 
 def _snapshot(history: ChainHistory) -> Any:
-    import copy
-
     return copy.deepcopy(history.sim)
 
 
 def format_table(comparison: PlanComparison) -> str:
     header = (
-        f"{'plan':<36} {'labour h':>9} {'cost PEN':>10} {'served in time':>14} "
+        f"{'plan':<36} {'planned h':>9} {'on duty h':>9} {'cost PEN':>10} {'served in time':>14} "
         f"{'lost sales PEN':>14} {'lost share':>10} {'lost / nightshift':>17}"
     )
     lines = [header, "-" * len(header)]
     for r in comparison.table.itertuples():
+        planned = "-" if np.isnan(r.scheduled_hours) else f"{r.scheduled_hours:,.0f}"
         lines.append(
-            f"{r.label:<36} {r.labour_hours:>9,.0f} {r.labour_cost:>10,.0f} "
+            f"{r.label:<36} {planned:>9} {r.labour_hours:>9,.0f} {r.labour_cost:>10,.0f} "
             f"{r.service_level:>14.1%} {r.lost_sales:>14,.0f} {r.lost_share:>10.2%} "
             f"{r.lost_vs_nightshift:>17.2f}"
         )
@@ -340,5 +370,9 @@ def format_table(comparison: PlanComparison) -> str:
         f"nightshift vs (c) seasonal naive: lost sales x{g['lost_ratio_vs_seasonal_naive']:.2f}"
         f" at x{g['hours_ratio_vs_seasonal_naive']:.2f} the hours; at equal hours "
         f"x{g['lost_ratio_vs_seasonal_naive_same_hours']:.2f} (target < 1)",
+        f"nightshift's own plan, worth (gross margin of the sales it keeps at "
+        f"{g['gross_margin_rate']:.0%} less its extra labour): S/ "
+        f"{g['net_value_vs_last_year_pen']:,.0f} against (a), S/ "
+        f"{g['net_value_vs_managers_pen']:,.0f} against the managers' own plans",
     ]
     return "\n".join(lines)

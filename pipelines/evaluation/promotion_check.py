@@ -9,7 +9,7 @@ sample of the others from its own rules. Pure: a simulated chain in memory, no d
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -156,5 +156,26 @@ def weekly_origins(first: date, count: int, every_days: int = 7) -> list[date]:
     return [first + timedelta(days=every_days * k) for k in range(count)]
 
 
-def with_trees(config: SalesConfig, trees: int) -> SalesConfig:
-    return replace(config, n_estimators=trees)
+def format_summary(summary: dict[str, Any]) -> str:
+    def share(key: str) -> str:
+        value = summary.get(key)
+        return "-" if value is None else f"{value:.1%}"
+
+    return "\n".join(
+        [
+            f"candidates checked: {summary['sampled']} drawn uniformly, "
+            f"{summary['proposed']} proposed (top {TOP_PER_STORE} per store and night)",
+            f"stated 80% interval contains the true incremental margin: "
+            f"{share('margin_interval_coverage')} (target 75-85%)",
+            f"stated 80% interval contains the true sales lift:         "
+            f"{share('sales_interval_coverage')}",
+            f"  on the proposed candidates only (selected for a high estimate): "
+            f"{share('proposed_margin_interval_coverage')}",
+            f"proposed with a positive true margin: {share('proposed_true_margin_positive')} "
+            f"(top 3 per store: {share('top3_true_margin_positive')}); all candidates: "
+            f"{share('sampled_true_margin_positive')}; best tenth by expected sales: "
+            f"{share('revenue_top_decile_true_margin_positive')}",
+            f"true incremental margin of the proposals: S/ {summary['proposed_true_margin_pen']:,.0f}"
+            f"; mean absolute error of the expected margin: S/ {summary['margin_error_mae_pen']:,.0f}",
+        ]
+    )

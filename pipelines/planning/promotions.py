@@ -122,22 +122,28 @@ def rank_candidates(
 
 
 def confidence_label(lift: float, p10: float, p90: float) -> Confidence:
-    """How far the forest's trees agree on a lift (P10/P90 of the per-tree lifts).
+    """How sure the model is of a gain, from its stated 80% interval [p10, p90] of the lift
+    (models.sales.margin: the trees' spread, checked against the simulator's true effects).
 
-    high: at least 90% of the trees see a gain and the P10-P90 band is no wider than the lift
-    itself; medium: at least 90% see a gain; low: more than one tree in ten sees none. This is
-    the model's agreement with itself, not a calibrated interval: it misses what all trees share.
+    high: the whole interval is a gain and no wider than the lift itself; medium: the whole
+    interval is a gain; low: the interval reaches a loss (or is unknown).
     """
     if not (np.isfinite(p10) and np.isfinite(p90)) or p10 <= 0:
         return "low"
     return "high" if p90 - p10 <= lift else "medium"
 
 
-def add_confidence(ranked: pd.DataFrame) -> pd.DataFrame:
-    """``ranked`` with lift_p10 / lift_p90 gets its confidence column."""
+def add_confidence(
+    ranked: pd.DataFrame,
+    value: str = "expected_lift",
+    low: str = "lift_p10",
+    high: str = "lift_p90",
+) -> pd.DataFrame:
+    """``ranked`` gets its confidence column from ``value`` and its interval [``low``,
+    ``high``] (the nightly uses the incremental margin's)."""
     labels = [
-        confidence_label(r.expected_lift, r.lift_p10, r.lift_p90)
-        for r in ranked[["expected_lift", "lift_p10", "lift_p90"]].itertuples()
+        confidence_label(lift, p10, p90)
+        for lift, p10, p90 in ranked[[value, low, high]].itertuples(index=False)
     ]
     return ranked.assign(confidence=labels)
 
