@@ -169,9 +169,7 @@ def predict_candidates(
         "with": model.predict_rows(scenarios.with_rows),
         "without": model.predict_rows(scenarios.without_rows),
     }
-    return _summarise(
-        candidates, pd.Series(scenarios.candidate), scenarios.is_target, predictions
-    )
+    return _summarise(candidates, pd.Series(scenarios.candidate), scenarios.is_target, predictions)
 
 
 def _summarise(

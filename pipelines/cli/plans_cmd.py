@@ -53,9 +53,7 @@ def compare(
     max_epochs: Annotated[
         int | None, typer.Option(min=1, help="Cap the traffic model's epochs (quick runs).")
     ] = None,
-    output: Annotated[
-        Path | None, typer.Option(help="Write the per-plan table as CSV.")
-    ] = None,
+    output: Annotated[Path | None, typer.Option(help="Write the per-plan table as CSV.")] = None,
     json_path: JsonOut = None,
 ) -> None:
     """Replay the weeks after the history with each staffing plan and print what followed:

@@ -81,7 +81,11 @@ def _baskets(output: DayOutput) -> tuple[pd.DataFrame, pd.DataFrame]:
         ["store_id", "category", "product", "quantity", "unit_price", "amount"]
     )
     costs = output.product_costs
-    cost_of = dict(zip(costs.column("product").to_pylist(), costs.column("unit_cost").to_pylist()))
+    products, unit_costs = (
+        costs.column("product").to_pylist(),
+        costs.column("unit_cost").to_pylist(),
+    )
+    cost_of = dict(zip(products, unit_costs, strict=True))
     product = lines.column("product").to_numpy(zero_copy_only=False)
     quantity = lines.column("quantity").to_numpy()
     unit_cost = np.array([cost_of.get(p, np.nan) for p in product], dtype=float)

@@ -189,8 +189,8 @@ def build_schedules(
             pd.DataFrame(
                 {
                     "store_id": np.repeat(history.sim.stores.ids, 24),
-                    "ts": pd.Timestamp(day) + pd.to_timedelta(np.tile(np.arange(24), len(staff)),
-                                                              unit="h"),  # fmt: skip
+                    "ts": pd.Timestamp(day)
+                    + pd.to_timedelta(np.tile(np.arange(24), len(staff)), unit="h"),
                     "staff": staff.ravel(),
                 }
             )
@@ -203,8 +203,9 @@ def build_schedules(
     last_year = last_year_schedule(on_duty, hours)
     counts = history.counts_frame()
     naive_forecasts = {
-        origin: seasonal_naive(counts[counts["ts"] < pd.Timestamp(origin)], pd.Timestamp(origin),
-                               168)  # fmt: skip
+        origin: seasonal_naive(
+            counts[counts["ts"] < pd.Timestamp(origin)], pd.Timestamp(origin), 168
+        )
         for origin in forecasts
     }
     schedules = {

@@ -123,11 +123,13 @@ def summarise(candidates: pd.DataFrame) -> dict[str, Any]:
     return {
         "sampled": len(sampled),
         "proposed": len(proposed),
-        "margin_interval_coverage": _covered(sampled, "margin_p10", "margin_p90",
-                                             "true_margin_lift"),  # fmt: skip
+        "margin_interval_coverage": _covered(
+            sampled, "margin_p10", "margin_p90", "true_margin_lift"
+        ),
         "sales_interval_coverage": _covered(sampled, "lift_p10", "lift_p90", "true_sales_lift"),
-        "proposed_margin_interval_coverage": _covered(proposed, "margin_p10", "margin_p90",
-                                                      "true_margin_lift"),  # fmt: skip
+        "proposed_margin_interval_coverage": _covered(
+            proposed, "margin_p10", "margin_p90", "true_margin_lift"
+        ),
         "top3_true_margin_positive": float((top["true_margin_lift"] > 0).mean())
         if len(top)
         else None,
@@ -175,7 +177,8 @@ def format_summary(summary: dict[str, Any]) -> str:
             f"(top 3 per store: {share('top3_true_margin_positive')}); all candidates: "
             f"{share('sampled_true_margin_positive')}; best tenth by expected sales: "
             f"{share('revenue_top_decile_true_margin_positive')}",
-            f"true incremental margin of the proposals: S/ {summary['proposed_true_margin_pen']:,.0f}"
-            f"; mean absolute error of the expected margin: S/ {summary['margin_error_mae_pen']:,.0f}",
+            "true incremental margin of the proposals: "
+            f"S/ {summary['proposed_true_margin_pen']:,.0f}; mean absolute error of the expected "
+            f"margin: S/ {summary['margin_error_mae_pen']:,.0f}",
         ]
     )

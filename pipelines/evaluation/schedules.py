@@ -80,9 +80,7 @@ def last_year_schedule(on_duty: pd.DataFrame, hours: pd.DataFrame) -> pd.DataFra
     store_id, ts, staff) the same weekday and hour 52 weeks earlier; a store without that
     history (opened since) gets its latest same weekday and hour before the first day."""
     known = on_duty.set_index(["store_id", "ts"])["staff"]
-    year_ago = pd.MultiIndex.from_arrays(
-        [hours["store_id"], hours["ts"] - SAME_WEEKDAY_LAST_YEAR]
-    )
+    year_ago = pd.MultiIndex.from_arrays([hours["store_id"], hours["ts"] - SAME_WEEKDAY_LAST_YEAR])
     staff = known.reindex(year_ago).to_numpy(dtype=float)
     missing = np.isnan(staff)
     if missing.any():
@@ -131,7 +129,7 @@ def _apportion(weights: np.ndarray, total: int, minimum: int) -> np.ndarray:
     if left > 0:
         whole[order[:left]] += 1
     elif left < 0:  # the floor at the minimum overshot: take back from the largest hours
-        for i in np.argsort(-whole, kind="stable")[: -left]:
+        for i in np.argsort(-whole, kind="stable")[:-left]:
             whole[i] -= 1 if whole[i] > minimum else 0
     return whole
 

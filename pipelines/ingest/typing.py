@@ -79,7 +79,7 @@ def typed_frame(dataset: str, raw: pd.DataFrame) -> pd.DataFrame:
     for column, cast in CASTS[dataset].items():
         frame[column] = cast(frame[column])
     business_date = frame["business_date"] = _date(frame["business_date"])
-    column = OFFSET_OF.get(dataset, "ts")
-    if column is not None:
-        frame[f"{column}_offset_days"] = (frame[column].dt.normalize() - business_date).dt.days
+    dated = OFFSET_OF.get(dataset, "ts")
+    if dated is not None:
+        frame[f"{dated}_offset_days"] = (frame[dated].dt.normalize() - business_date).dt.days
     return frame

@@ -62,7 +62,5 @@ def margin_clause(row: pd.Series, language: Language) -> str:
 
 def add_margin_reasons(ranked: pd.DataFrame, language: Language) -> pd.DataFrame:
     """``ranked`` (with ``reason``) with the margin clause appended to each reason."""
-    reasons = [
-        f"{row['reason']}; {margin_clause(row, language)}" for _, row in ranked.iterrows()
-    ]
+    reasons = [f"{row['reason']}; {margin_clause(row, language)}" for _, row in ranked.iterrows()]
     return ranked.assign(reason=reasons)

@@ -209,7 +209,5 @@ def simulate_day(
         reviews=reviews,
         product_costs=product_costs_table(day),
         hourly=traffic,
-        sales=np.bincount(
-            tickets.store[lines.ticket], weights=lines.amount, minlength=len(stores)
-        ),
+        sales=np.bincount(tickets.store[lines.ticket], weights=lines.amount, minlength=len(stores)),
     )

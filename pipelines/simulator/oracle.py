@@ -135,8 +135,7 @@ def true_effects(
                 (planned["store_id"] == sim.stores.ids[s]) & (planned["category"] != category)
             ]
             base = [
-                (f"v{v}", r.category, float(r.discount_pct), r.channel)
-                for r in mine.itertuples()
+                (f"v{v}", r.category, float(r.discount_pct), r.channel) for r in mine.itertuples()
             ]
             scenarios["without"] += base
             pct = float(out.loc[rows[v], "discount_pct"])
