@@ -88,9 +88,8 @@ def promotions(args: argparse.Namespace) -> None:
     simulated = time.perf_counter() - began
     config = SalesConfig(n_estimators=60 if args.quick else 200)
     result = check_promotions(
-        history, nights, config, sample=args.sample, draws=64 if args.quick else 256,
-        seed=args.seed,
-    )  # fmt: skip
+        history, nights, config, sample=args.sample, draws=64 if args.quick else 256, seed=args.seed
+    )
     print(
         f"\nPromotions: {args.stores} stores, nights {nights[0]} .. {nights[-1]} "
         f"({args.origins}, weekly) after {args.history_days} days, seed {args.seed}; "

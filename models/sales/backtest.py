@@ -66,11 +66,15 @@ def fold_forecast(
 
 
 def run_backtest(
-    inputs: SalesInputs, config: SalesConfig, folds: int = 4, peer: bool = False
+    inputs: SalesInputs,
+    config: SalesConfig,
+    folds: int = 4,
+    peer: bool = False,
+    peer_params: dict[str, Any] | None = None,
 ) -> BacktestResult:
     """Refit before every fold (expanding window) and score all folds. ``peer``: also fit
-    the LightGBM peer (models.sales.peer) on the same rows each fold; its forecasts are the
-    ``peer`` column, scored like the forest's."""
+    the LightGBM peer (models.sales.peer, ``peer_params`` overriding its defaults) on the same
+    rows each fold; its forecasts are the ``peer`` column, scored like the forest's."""
     from models.sales.peer import LightGbmSalesForecaster
 
     if folds < 1:
@@ -83,7 +87,8 @@ def run_backtest(
         seconds.append(round(forecaster.fit_seconds, 2))
         frame = fold_forecast(forecaster, inputs, origin)
         if peer:
-            other = LightGbmSalesForecaster(config).fit_inputs(inputs.sales_until(origin))
+            other = LightGbmSalesForecaster(config, **(peer_params or {}))
+            other.fit_inputs(inputs.sales_until(origin))
             peer_seconds.append(round(other.fit_seconds, 2))
             frame["peer"] = fold_forecast(other, inputs, origin)["prediction"].to_numpy()
         frames.append(frame)

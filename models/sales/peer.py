@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from models.sales.config import SalesConfig
 from models.sales.features import FeatureRows
 from models.sales.forest import SalesForecaster
 
@@ -35,12 +36,17 @@ class LightGbmSalesForecaster(SalesForecaster):
 
     family = FAMILY
 
+    def __init__(self, config: SalesConfig | None = None, **params: Any) -> None:
+        """``params`` override PARAMS (e.g. fewer rounds for a quick check)."""
+        super().__init__(config)
+        self.params = PARAMS | params
+
     def _estimator(self, rows: int) -> Any:
         from lightgbm import LGBMRegressor
 
         cfg = self.config
         return LGBMRegressor(
-            **PARAMS,
+            **self.params,
             random_state=cfg.random_state,
             n_jobs=max(cfg.n_jobs, 1) if cfg.n_jobs > 0 else -1,
             deterministic=True,
