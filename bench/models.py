@@ -494,7 +494,7 @@ def accuracy(quick: bool) -> None:
     from models.traffic.backtest import run_backtest as traffic_backtest
     from models.traffic.config import TrafficConfig
     from pipelines.evaluation.chain import daily_weather, simulate_chain
-    from pipelines.evaluation.plans import traffic_frame
+    from pipelines.evaluation.forecasts import traffic_frame
 
     stores, days = (8, 400) if quick else (STORES, DAYS)
     began = time.perf_counter()

@@ -25,10 +25,11 @@ from pipelines.errors import NightshiftError
 COST_SHARE_COLUMNS = ("store_id", "category", "cost_share")
 # The stated interval: this central share of the lift's distribution.
 INTERVAL_LEVEL = 0.80
-# Width factor on the per-tree quantiles: split-conformal on simulated promotions whose true
-# effect is known (``nightshift plans promotions`` fits it on the first night and checks it on
-# the later ones; README "Promotions by margin"). Fitted on the reference workload (20 stores x
-# 2 years, 200 trees): raw per-tree P10-P90 covered 91% of the true incremental margins there.
+# Width factor on the trees' spread, checked against simulated promotions whose true effect is
+# known (``nightshift plans promotions`` fits one by split conformal on the first night and
+# checks it on the later ones; README "Promotions by margin"). On the reference workload (20
+# stores x 2 years, 200 trees, 4 nights) 0.85 covered 81.9% of the later nights' true
+# incremental margins (the raw spread 85.4%). Chain-specific: re-fit it for another chain.
 INTERVAL_SCALE = 0.85
 SCALE_RANGE = (0.1, 10.0)
 

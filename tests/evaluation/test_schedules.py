@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipelines.evaluation.plans import seasonal_naive
+from pipelines.evaluation.forecasts import seasonal_naive
 from pipelines.evaluation.schedules import (
     _apportion,
     daily_arrays,
