@@ -64,7 +64,12 @@ def _score(forecaster: Any, inputs: Any, origin: pd.Timestamp) -> dict[str, Any]
 
 
 def _choose_family(
-    forest: Any, forest_scores: dict[str, Any], config: Any, inputs: Any, origin: pd.Timestamp
+    forest: Any,
+    forest_scores: dict[str, Any],
+    config: Any,
+    inputs: Any,
+    origin: pd.Timestamp,
+    peer_params: dict[str, Any] | None = None,
 ) -> tuple[Any, dict[str, Any]]:
     """Tonight's challenger family: the LightGBM peer (same features, same rows) replaces the
     forest when it scores better on the same holdout; the decision, why, and both scores go to
@@ -73,7 +78,8 @@ def _choose_family(
 
     from models.sales.peer import LightGbmSalesForecaster
 
-    peer = LightGbmSalesForecaster(config).fit_inputs(inputs.sales_until(origin))
+    peer = LightGbmSalesForecaster(config, **(peer_params or {}))
+    peer.fit_inputs(inputs.sales_until(origin))
     peer_scores = _score(peer, inputs, origin)
     forest_wape, peer_wape = forest_scores["holdout_wape"], peer_scores["holdout_wape"]
     chosen = "lightgbm" if peer_wape < forest_wape else "random_forest"
