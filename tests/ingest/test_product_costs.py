@@ -37,7 +37,7 @@ def test_costs_are_gated_kept_across_nights_and_priced_into_cost_shares(
     engine: Engine, landing_settings: Settings
 ) -> None:
     root = Path(landing_settings.landing)
-    day = date(2026, 4, 6)
+    day = date(2029, 9, 10)  # a date no other test loads (the gate compares volumes)
     write_landing(root, day)
     _write_costs(
         root,
@@ -68,7 +68,9 @@ def test_costs_are_gated_kept_across_nights_and_priced_into_cost_shares(
     ]
     assert _rows(
         engine,
-        "select product, unit_cost::float from core.product_costs where category = 'bebidas'",
+        "select product, unit_cost::float from core.product_costs"
+        " where category = 'bebidas' and business_date = :d",
+        d=day,
     ) == [("Chicha morada 1L", pytest.approx(3.30))]
 
     # The next night sends no cost list: the night runs and the costs stay.
