@@ -105,3 +105,17 @@ def test_the_lightgbm_peer_is_backtested_on_the_same_rows(panel: SyntheticPanel)
             block["peer_ratio"]["wape"] * block["seasonal_naive"]["wape"]
         )
         assert block["peer_ratio"]["wape"] < 1.0  # the peer learns too
+
+
+def test_a_store_that_never_ran_a_promotion_is_still_priced(
+    fitted: SalesForecaster, panel: SyntheticPanel, origin: pd.Timestamp
+) -> None:
+    # S01's history without a single promotion: the forest prices it from what promotions did
+    # in the other stores (a pooled model), and says how sure it is.
+    never = panel.promotions[panel.promotions["store_id"] != "S01"]
+    history = SalesInputs(panel.sales, never)
+    no_costs = pd.DataFrame(columns=["store_id", "category", "cost_share"])
+    scored = score_candidates(fitted, history, origin, _candidates(origin, 20), no_costs, 0.7)
+    assert scored[["store_lift", "expected_margin", "margin_p10", "margin_p90"]].notna().all().all()
+    assert (scored["store_lift"] > 0).all()
+    assert scored["cost_share"].tolist() == [0.7, 0.7]  # no costs at all: the default margin
