@@ -19,7 +19,7 @@ STAMP := $(VENV)/.installed$(if $(filter cuda,$(TORCH_VARIANT)),-cuda,)
 DEMO_DATE ?= 2026-11-22
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-deps demo test test-fast lint format lock bench bench-ingest bench-models bench-nightly airflow airflow-stop backfill mlflow-ui db-start db-stop clean
+.PHONY: help setup system-deps demo test test-fast lint format lock bench bench-ingest bench-models bench-nightly bench-plans airflow airflow-stop backfill mlflow-ui db-start db-stop clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -80,13 +80,16 @@ lock: setup ## Re-resolve requirements/lock.txt from pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --extra dev --no-emit-index-url \
 		--no-emit-find-links -o requirements/lock.txt pyproject.toml
 
-bench: bench-ingest bench-models bench-nightly ## Run every benchmark (numbers go to bench/README.md by hand)
+bench: bench-ingest bench-models bench-nightly bench-plans ## Run every benchmark (numbers go to bench/README.md by hand)
 
 bench-ingest: setup ## 1M POS lines: load and GX gate vs psql \copy
 	$(BIN)/python bench/ingest.py
 
 bench-models: setup ## Traffic RNN training, review sentiment scoring/fine-tune throughput (CPU; GPU if any)
 	$(BIN)/python bench/models.py
+
+bench-plans: setup ## Plans in a closed loop on the simulator: staffing vs baselines, promotion intervals and margins
+	$(BIN)/python bench/plans.py
 
 bench-nightly: setup ## 20 stores x 2 years: cold retrain, one night per task, backfill vs single nights (long)
 	$(BIN)/python bench/nightly.py

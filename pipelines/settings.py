@@ -158,6 +158,20 @@ class Settings(BaseSettings):
         description="Password of the read-only `nightshift_analyst` database role, applied on "
         "every migration. Unset: the role cannot log in with a password.",
     )
+    # --- promotions by margin, the sales peer (#16)
+    sales_peer: bool = Field(
+        default=False,
+        description="Also train the LightGBM peer of the sales forest each night and make the "
+        "better of the two on the holdout tonight's challenger (off: the forest's per-tree "
+        "spread gives the promotion plan its intervals, and the peer costs training time).",
+    )
+    default_margin_rate: float = Field(
+        default=0.30,
+        ge=0,
+        lt=1,
+        description="Gross margin at list price assumed for products without a cost in the "
+        "product_costs export (0.30 = a unit costs 70% of its list price).",
+    )
 
     @field_validator("timezone")
     @classmethod

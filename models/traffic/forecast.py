@@ -15,7 +15,7 @@ import pandas as pd
 import torch
 
 from models.common.torch_device import cpu_threads, resolve_device
-from models.traffic.calibration import apply_interval_scale, fit_interval_scale
+from models.traffic.calibration import apply_interval_scale, fit_interval_scale, open_mask
 from models.traffic.config import TrafficConfig
 from models.traffic.data import Panel, build_panel, exog_moments
 from models.traffic.features import CALENDAR_FEATURES, detect_exog_columns
@@ -162,7 +162,7 @@ class TrafficForecaster:
                     torch.from_numpy(batch.series).to(device),
                 )
             counts = scaled.float().cpu().numpy() * batch.scale[:, None, None]
-            counts = apply_interval_scale(counts, self.interval_scale)
+            counts = apply_interval_scale(counts, self.interval_scale, open_mask(batch.future))
             quantiles.append(np.maximum(counts, 0.0))  # max() keeps P10 <= P50 <= P90
         network.to("cpu")
         values = np.concatenate(quantiles)

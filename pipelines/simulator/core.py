@@ -79,6 +79,7 @@ def run_simulation(config: SimulationConfig, progress: bool = False) -> Simulati
         writer.write_day(key, "transactions", "pos", output.transactions)
         writer.write_day(key, "door_counts", "pos", output.door_counts)
         writer.write_day(key, "staffing", "pos", output.staffing)
+        writer.write_day(key, "product_costs", "pos", output.product_costs)
         writer.write_day(key, "promotions", "promotions", output.promotions)
         writer.write_day(key, "reviews", "reviews", reviews_table(output.reviews))
     writer.write_master("customers.csv", "customers", sim.members.table(sim.stores.ids))

@@ -18,6 +18,7 @@ from pipelines.simulator.seasonality import DayContext, build_day_contexts
 from pipelines.simulator.stores import Stores, build_stores
 from pipelines.simulator.tables import (
     door_counts_table,
+    product_costs_table,
     promotions_table,
     review_rows,
     staffing_table,
@@ -25,6 +26,7 @@ from pipelines.simulator.tables import (
 )
 from pipelines.simulator.traffic import (
     DoorCounter,
+    HourlyTraffic,
     simulate_hourly_traffic,
     store_level,
 )
@@ -44,6 +46,11 @@ class DayOutput:
     staffing: pa.Table
     promotions: pa.Table
     reviews: list[dict]
+    product_costs: pa.Table
+    # What happened in each store-hour (visitors, staff, conversion...): the closed-loop
+    # evaluation (replay.py) scores a schedule with it; never written to the landing files.
+    hourly: HourlyTraffic
+    sales: np.ndarray  # (stores,) PEN sold that day, net of discounts
 
 
 @dataclass
@@ -103,8 +110,13 @@ def start_simulation(stores: int, start: date, end: date, seed: int, country: st
     )
 
 
-def simulate_day(sim: Simulation, day: date) -> DayOutput:
-    """Advance the simulation by one calendar day and return that day's landing tables."""
+def simulate_day(
+    sim: Simulation, day: date, schedule: np.ndarray | None = None, absences: bool = True
+) -> DayOutput:
+    """Advance the simulation by one calendar day and return that day's landing tables.
+
+    ``schedule`` (stores, 24): staff per hour to work with instead of the store managers' own
+    plan (see ``traffic.simulate_hourly_traffic``); every random draw is the same either way."""
     stores, context = sim.stores, sim.contexts[day]
     traffic_rng, member_rng = sim.rng(day, "traffic"), sim.rng(day, "members")
     pos_rng, review_rng = sim.rng(day, "pos"), sim.rng(day, "reviews")
@@ -114,8 +126,9 @@ def simulate_day(sim: Simulation, day: date) -> DayOutput:
     temperature, rain = sim.weather.for_stores(day, stores.city)
     promo = promotion_effect(sim.promotions, stores, day)
     traffic = simulate_hourly_traffic(
-        stores, context, level, open_mask, temperature, rain, promo, traffic_rng
-    )
+        stores, context, level, open_mask, temperature, rain, promo, traffic_rng,
+        schedule=schedule, absences=absences,
+    )  # fmt: skip
     counts = sim.counter.read(traffic.visitors, traffic_rng)
 
     # Members: sign-ups, who comes today, which ticket is theirs.
@@ -194,4 +207,7 @@ def simulate_day(sim: Simulation, day: date) -> DayOutput:
         staffing=staffing_table(day, ids, open_mask, traffic.staff),
         promotions=promotions_table(sim.promotions.export(day)),
         reviews=reviews,
+        product_costs=product_costs_table(day),
+        hourly=traffic,
+        sales=np.bincount(tickets.store[lines.ticket], weights=lines.amount, minlength=len(stores)),
     )

@@ -42,7 +42,7 @@ MODEL_CODE: dict[str, ModelCode] = {
     "sales_rf": ModelCode(
         ("models/sales", "pipelines/training/sales.py", "sql/training/sales_daily.sql",
          "sql/training/sales_promotions.sql", "sql/training/sales_weather.sql", *SHARED),
-        ("scikit-learn", "numpy", "pandas", "holidays"),
+        ("scikit-learn", "lightgbm", "numpy", "pandas", "holidays"),
     ),
     "review_sentiment": ModelCode(
         ("models/loyalty", "pipelines/training/sentiment.py",

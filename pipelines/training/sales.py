@@ -63,6 +63,47 @@ def _score(forecaster: Any, inputs: Any, origin: pd.Timestamp) -> dict[str, Any]
     }
 
 
+def _choose_family(
+    forest: Any,
+    forest_scores: dict[str, Any],
+    config: Any,
+    inputs: Any,
+    origin: pd.Timestamp,
+    peer_params: dict[str, Any] | None = None,
+) -> tuple[Any, dict[str, Any]]:
+    """Tonight's challenger family: the LightGBM peer (same features, same rows) replaces the
+    forest when it scores better on the same holdout; the decision, why, and both scores go to
+    MLflow (param ``model_family``, tag ``nightshift.family_choice``, family_choice.json)."""
+    import mlflow
+
+    from models.sales.peer import LightGbmSalesForecaster
+
+    peer = LightGbmSalesForecaster(config, **(peer_params or {}))
+    peer.fit_inputs(inputs.sales_until(origin))
+    peer_scores = _score(peer, inputs, origin)
+    forest_wape, peer_wape = forest_scores["holdout_wape"], peer_scores["holdout_wape"]
+    chosen = "lightgbm" if peer_wape < forest_wape else "random_forest"
+    reason = (
+        f"holdout WAPE: random forest {forest_wape:.4f}, LightGBM peer {peer_wape:.4f} on the "
+        f"same {FORECAST_DAYS} days; {chosen} is tonight's challenger"
+        + (
+            " (the promotion plan then has no per-tree interval: its confidence reads low)"
+            if chosen == "lightgbm"
+            else ""
+        )
+    )
+    mlflow.log_param("model_family", chosen)
+    mlflow.log_metrics(
+        {"forest_holdout_wape": float(forest_wape), "peer_holdout_wape": float(peer_wape)}
+    )
+    mlflow.set_tag("nightshift.family_choice", reason)
+    mlflow.log_dict(
+        {"chosen": chosen, "reason": reason, "forest": forest_scores, "peer": peer_scores},
+        "family_choice.json",
+    )
+    return (peer, peer_scores) if chosen == "lightgbm" else (forest, forest_scores)
+
+
 def _plot_importances(importances: dict[str, float], path: str) -> None:
     import matplotlib
 
@@ -102,7 +143,7 @@ def train(
         engine,
         window.business_date - timedelta(days=HISTORY_DAYS),
         window.business_date + timedelta(days=FORECAST_DAYS),  # planned promotions ahead
-        config.to_dict(),
+        config.to_dict() | {"peer": settings.sales_peer},
         code_fingerprint(MODEL_NAME),
     )
     if not full:
@@ -118,6 +159,10 @@ def train(
     with training_run(MODEL_NAME, window, fingerprint, full) as run:
         challenger = SalesForecaster(config).fit_inputs(inputs.sales_until(origin))
         scores = _score(challenger, inputs, origin)
+        if settings.sales_peer:
+            challenger, scores = _choose_family(challenger, scores, config, inputs, origin)
+        else:
+            mlflow.log_param("model_family", "random_forest")
         champion_scores = _score(champion, inputs, origin) if champion else None
         importances = challenger.feature_importances()
         mlflow.log_params(config.to_dict())

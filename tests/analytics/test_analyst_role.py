@@ -34,6 +34,9 @@ PASSWORD = 'it\'s a "secret"; drop role x; -- \\ %s'
 RESTRICTED = [
     *(f"raw.{source}" for source in DATA_IN.RAW_COLUMNS),
     *(f"quarantine.{source}" for source in DATA_IN.RAW_COLUMNS),
+    "raw.product_costs",
+    "quarantine.product_costs",
+    "core.product_costs",  # what the chain pays: not for analysts
     "core.customers",
     "core.reviews",
     "core.pos_lines",

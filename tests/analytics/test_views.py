@@ -428,3 +428,40 @@ def test_example_answers_something_on_the_sample(sample: Engine, example: Path) 
         conn.exec_driver_sql(f"set local role {ANALYST_ROLE}")
         rows = conn.exec_driver_sql(example.read_text("utf-8")).all()
     assert rows, f"{example.name} returned nothing on the sample warehouse"
+
+
+def test_staffing_plan_vs_actual_says_how_each_hour_was_served(sample: Engine) -> None:
+    rows = _rows(
+        sample,
+        "select * from analytics.staffing_plan_vs_actual where store_id = 'S1' order by ts_local",
+    )
+    by_hour = {r["ts_local"]: r for r in rows}
+    # 22nd 10:00: 3 on duty, planned 2 cashiers + 2 floor; no ticket rung up at 10:00, 10 came.
+    # Needed: the minimum cashier + ceil(10 / 40 for a mall) = 1 floor person = 2; 1 over.
+    first = by_hour[_ts(22, 10)]
+    assert (first["actual_tickets"], first["cashiers_on_duty"]) == (0, 2)
+    assert first["service_level_achieved"] == 1.0  # nobody queued
+    assert (first["staff_needed"], first["hours_over_need"], first["hours_under_need"]) == (2, 1, 0)
+    # 23rd 10:00: 2 on duty of the 3 planned: cashiers first, but one stays on the floor.
+    ten = by_hour[_ts(23, 10)]
+    assert (ten["cashiers_on_duty"], ten["staff_needed"], ten["hours_over_need"]) == (1, 2, 0)
+    # 23rd 11:00: the counter was out, so the need is unknown; 12:00: nothing landed yet.
+    assert by_hour[_ts(23, 11)]["staff_needed"] is None
+    noon = by_hour[_ts(23, 12)]
+    assert noon["actual_tickets"] is None and noon["service_level_achieved"] is None
+
+
+def test_the_sql_erlang_functions_agree_with_the_planner(sample: Engine) -> None:
+    from pipelines.planning.erlang import servers_for_service_level, service_level
+
+    hour, wait = 1 / 60, 3 / 60  # minutes in the planner's unit, hours
+    with sample.connect() as conn:
+        for tickets, cashiers in ((45.5, 2), (45.5, 3), (120.0, 5), (0.0, 1), (80.0, 2)):
+            got = conn.execute(
+                text("select analytics.erlang_service_level(:t, :c)"), {"t": tickets, "c": cashiers}
+            ).scalar_one()
+            assert got == pytest.approx(service_level(tickets, 2 * hour, cashiers, wait))
+            needed = conn.execute(
+                text("select analytics.erlang_servers_needed(:t)"), {"t": tickets}
+            ).scalar_one()
+            assert needed == servers_for_service_level(tickets, 2 * hour, wait, 0.8)

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, text
 from models.sales.config import SalesConfig
 from models.sales.forest import SalesForecaster
 from pipelines.db import migrate
-from pipelines.planning.promotions import TOP_PER_STORE
+from pipelines.planning.promotions import TOP_PER_STORE, confidence_label
 from pipelines.settings import Settings
 from pipelines.stages.promotions import plan_promotions
 from pipelines.window import RunWindow
@@ -25,6 +25,7 @@ PANEL = synthetic_panel(stores=2, days=90, seed=1)
 BUSINESS_DATE: date = pd.Timestamp(PANEL.sales["date"].max()).date()
 SLACK_DAY = BUSINESS_DATE + timedelta(days=1)  # S01: the minimum crew all day, idle hours
 CAPPED_DAY = BUSINESS_DATE + timedelta(days=2)  # S01: every hour at the store maximum
+UNCOSTED = "limpieza"
 
 
 @pytest.fixture
@@ -85,7 +86,8 @@ def _seed(engine: Engine, panel: SyntheticPanel) -> None:
     _insert(engine, "core.pos_lines", [
         {"business_date": r.date.date(), "ticket_id": f"T{i}", "line_id": 1,
          "store_id": r.store_id, "ts_local": r.date + pd.Timedelta(hours=12),
-         "ts_utc": r.date + pd.Timedelta(hours=17), "category": r.category, "product": "x",
+         "ts_utc": r.date + pd.Timedelta(hours=17), "category": r.category,
+         "product": f"{r.category} item",
          "quantity": 1, "unit_price": r.sales, "discount": 0, "payment_type": "cash",
          "amount": r.sales}
         for i, r in enumerate(panel.sales.itertuples())
@@ -95,6 +97,14 @@ def _seed(engine: Engine, panel: SyntheticPanel) -> None:
          "category": r.category, "discount_pct": int(r.discount_pct), "channel": "tienda",
          "exported_on": BUSINESS_DATE}
         for i, r in enumerate(panel.promotions.itertuples())
+    ])  # fmt: skip
+    # Unit costs: half of a typical day's price, for every category but limpieza (never costed:
+    # it gets the default margin). Each line is one unit priced at the day's sales.
+    typical = panel.sales.groupby("category")["sales"].median()
+    _insert(engine, "core.product_costs", [
+        {"business_date": BUSINESS_DATE - timedelta(days=40), "product": f"{category} item",
+         "category": category, "unit_cost": round(0.5 * price, 2)}
+        for category, price in typical.items() if category != UNCOSTED
     ])  # fmt: skip
     staffing = _staffing_rows(SLACK_DAY, {"cashier": ("minimum", 0, 1), "floor": ("minimum", 0, 1)})
     staffing += _staffing_rows(
@@ -159,3 +169,30 @@ def test_the_promotion_plan_is_ranked_consistent_and_idempotent(
     assert not (s01["date"] == CAPPED_DAY).any()
     assert first.loc[days > 7, "staff_slack_hours"].isna().all()
     assert first["reason"].str.contains("expected sales with").all()
+
+    # Ranked by incremental margin, net of the discount (S02 has no staffing plan: no penalty).
+    pd.testing.assert_series_equal(
+        first["expected_margin"],
+        first["margin_with"] - first["margin_without"],
+        check_names=False,
+    )
+    assert (first["expected_margin"] > 0).all()
+    s02 = first[first["store_id"] == "S02"]
+    assert s02["expected_margin"].is_monotonic_decreasing
+    assert (first["margin_p10"] <= first["expected_margin"]).all()
+    assert (first["expected_margin"] <= first["margin_p90"]).all()
+    labels = [
+        confidence_label(r.expected_margin, r.margin_p10, r.margin_p90) for r in first.itertuples()
+    ]
+    assert first["confidence"].tolist() == labels
+    costed = first["category"] != UNCOSTED
+    assert (first.loc[costed, "cost_coverage"] == 1.0).all()
+    assert (first.loc[costed, "margin_rate"].between(0.2, 0.8)).all()
+    assert (first.loc[~costed, "cost_coverage"] == 0.0).all()
+    assert first.loc[~costed, "margin_rate"].tolist() == pytest.approx(
+        [settings.default_margin_rate] * int((~costed).sum())
+    )
+    assert first["reason"].str.contains("; margin +S/ ", regex=False).all()
+    assert counts["promotion_expected_margin_pen"] == pytest.approx(
+        first["expected_margin"].sum(), abs=0.01
+    )

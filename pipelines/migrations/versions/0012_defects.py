@@ -6,7 +6,7 @@ unchanged but for that column's comment; its new text is frozen with this migrat
 downgrade restores 0006's.
 
 Revision ID: 0012_defects
-Revises: 0006_analytics
+Revises: 0010_margins
 Create Date: 2026-12-04
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 from pipelines.db.frozen_sql import execute_frozen
 
 revision = "0012_defects"
-down_revision = "0006_analytics"
+down_revision = "0010_margins"
 branch_labels = None
 depends_on = None
 
