@@ -15,7 +15,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
-from models.sales.features import fill_missing_baseline
+from models.sales.features import FeatureRows, fill_missing_baseline
 from models.sales.forest import SalesForecaster
 from models.sales.frame import SalesInputs
 from models.sales.promotions import PROMOTION_COLUMNS, promotion_columns
@@ -66,6 +66,14 @@ def predict_with_without(
     )
 
 
+class Scenarios(NamedTuple):
+    """Every candidate's store-day rows, once per scenario ("with", "without" the promotion)."""
+
+    candidate: pd.Series  # per row: the position of its candidate in ``candidates``
+    is_target: np.ndarray  # per row: the candidate's own category
+    rows: dict[str, FeatureRows]  # scenario -> the rows with that scenario's promotion columns
+
+
 def predict_candidates(
     model: SalesForecaster,
     history: SalesInputs,
@@ -77,6 +85,18 @@ def predict_candidates(
     Category columns are NaN for a category the store has no sales history in; every column is
     NaN for a store without history at ``origin``. Dates must lie in origin+1 .. origin+horizon.
     """
+    scenarios = candidate_scenarios(model, history, origin, candidates)
+    predictions = {name: model.predict_rows(rows) for name, rows in scenarios.rows.items()}
+    return _summarise(candidates, scenarios.candidate, scenarios.is_target, predictions)
+
+
+def candidate_scenarios(
+    model: SalesForecaster,
+    history: SalesInputs,
+    origin: date | pd.Timestamp,
+    candidates: pd.DataFrame,
+) -> Scenarios:
+    """The feature rows ``predict_candidates`` prices (also what explains a lift)."""
     missing = [c for c in CANDIDATE_COLUMNS if c not in candidates.columns]
     if missing:
         raise NightshiftError(f"candidates lack column(s) {', '.join(missing)}")
@@ -112,7 +132,7 @@ def predict_candidates(
     planned_count = plan["store_promo_categories"].to_numpy() - (planned.to_numpy() > 0)
     discount = pairs["discount"].to_numpy()
 
-    predictions = {}
+    scenarios = {}
     for name, add in (("with", discount), ("without", np.zeros_like(discount))):
         promo = promotion_columns(
             np.where(is_target, add, own), planned_sum + add, planned_count + (add > 0)
@@ -120,9 +140,8 @@ def predict_candidates(
         features = plan.copy()
         for column in PROMOTION_COLUMNS:
             features[column] = promo[column]
-        predictions[name] = model.predict_rows(replace(scenario_rows, features=features))
-
-    return _summarise(candidates, pairs["candidate"], is_target, predictions)
+        scenarios[name] = replace(scenario_rows, features=features)
+    return Scenarios(pairs["candidate"], is_target, scenarios)
 
 
 def _summarise(

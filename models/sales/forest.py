@@ -184,6 +184,10 @@ class SalesForecaster:
         ranked = sorted(pairs, key=lambda pair: pair[1], reverse=True)
         return {name: float(value) for name, value in ranked}
 
+    def matrix(self, rows: FeatureRows) -> np.ndarray:
+        """The forest's input matrix for ``rows`` (columns ``feature_names``), e.g. to explain."""
+        return self._matrix(rows)
+
     def _matrix(self, rows: FeatureRows) -> np.ndarray:
         frame = rows.features.reindex(columns=list(self.feature_names))
         frame["store_code"] = rows.keys["store_id"].map(self.store_codes).fillna(UNSEEN_CODE)
