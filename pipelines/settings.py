@@ -158,6 +158,33 @@ class Settings(BaseSettings):
         description="Password of the read-only `nightshift_analyst` database role, applied on "
         "every migration. Unset: the role cannot log in with a password.",
     )
+    # Explanations (issue #14): SHAP / attribution reasons of forecasts, scores and offers.
+    explain_top_drivers: int = Field(
+        default=5,
+        ge=1,
+        le=30,
+        description="Drivers kept per sales forecast row and per explained member (the rest "
+        "are summed into one 'other factors' row, so every row still adds up).",
+    )
+    explain_unusual_day_pct: float = Field(
+        default=10.0,
+        ge=0,
+        description="A forecast day at least this much busier or quieter (in %) than a normal "
+        "day of its weekday gets a 'why' line in the staffing email.",
+    )
+    explain_members_per_store: int = Field(
+        default=100,
+        ge=0,
+        description="Members whose churn score is explained per store and night: the reward "
+        "candidates with the highest priority (enough to cover every offer a store's budget "
+        "can grant).",
+    )
+    explain_member_sample: int = Field(
+        default=2000,
+        ge=0,
+        description="Members explained every night regardless of offers (a fixed random sample "
+        "by customer key), for the churn model's global importance.",
+    )
 
     @field_validator("timezone")
     @classmethod

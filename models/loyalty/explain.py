@@ -81,25 +81,30 @@ def explain_members(model: ChurnModel, features: pd.DataFrame) -> ChurnExplanati
 
 def top_drivers(explanation: ChurnExplanation, top: int) -> pd.DataFrame:
     """Long table indexed like the members: per member its ``top`` largest contributions (rank
-    1 = largest |log-odds|), then OTHER_FEATURES with the rest summed; a member nothing sets
-    apart from the average gets one NO_DRIVERS row."""
+    1 = largest |log-odds|), then OTHER_FEATURES with the rest summed. A member with fewer than
+    MIN_VISITS_FOR_REASONS visits (no rhythm of visits to read yet), or whom nothing sets apart
+    from the average, gets one NO_DRIVERS row carrying the whole sum instead."""
     contributions = explanation.contributions
     names = np.asarray(explanation.feature_names, dtype=object)
     order = np.argsort(-np.abs(contributions), axis=1, kind="stable")
     shown = np.zeros(contributions.shape, dtype=bool)
     members = np.arange(len(contributions))
+    short = np.zeros(len(contributions), dtype=bool)
+    if "visits_total" in explanation.feature_names:
+        visits = explanation.values[:, explanation.feature_names.index("visits_total")]
+        short = ~(visits >= MIN_VISITS_FOR_REASONS)  # NaN counts as too short
     frames = []
     for rank in range(min(top, contributions.shape[1])):
         column = order[:, rank]
         value = contributions[members, column]
-        keep = np.abs(value) >= NEGLIGIBLE_LOGIT
+        keep = (np.abs(value) >= NEGLIGIBLE_LOGIT) & ~short
         shown[members[keep], column[keep]] = True
         frames.append(
             _rows(explanation, keep, rank + 1, names[column],
                   explanation.values[members, column], value)
         )  # fmt: skip
     rest = np.where(shown, 0.0, contributions).sum(axis=1)
-    any_shown = shown.any(axis=1)
+    any_shown: np.ndarray = shown.any(axis=1)
     nothing = np.full(len(rest), np.nan)
     frames.append(
         _rows(explanation, any_shown & (np.abs(rest) >= NEGLIGIBLE_LOGIT), top + 1,

@@ -138,7 +138,10 @@ class SalesForecaster:
         )
 
     def predict_inputs(self, origin: date | pd.Timestamp, inputs: SalesInputs) -> pd.DataFrame:
-        rows = self.horizon_rows(origin, inputs)
+        return self.forecast_rows(self.horizon_rows(origin, inputs))
+
+    def forecast_rows(self, rows: FeatureRows) -> pd.DataFrame:
+        """``predict_inputs``' table from rows already built by ``horizon_rows``."""
         forecast = rows.keys[["store_id", "category", "date", "horizon"]].assign(
             prediction=self.predict_rows(rows)
         )

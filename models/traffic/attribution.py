@@ -54,13 +54,23 @@ _CALENDAR_DRIVERS = {
     "is_payday": "payday",
 }
 _LEVEL_STEPS = ("level_last_week", "level_last_day", "recent_days")
-_COLUMNS = ["location_id", "date", "driver", "group", "contribution", "usual", "forecast"]
+_COLUMNS = [
+    "location_id",
+    "date",
+    "driver",
+    "group",
+    "contribution",
+    "usual",
+    "forecast",
+    "history_share",
+]
 
 
 @dataclass(frozen=True)
 class DayAttribution:
     """Long table (one row per store, day and driver): location_id, date, driver, group,
-    contribution (visitors), usual (visitors of the baseline day), forecast (visitors)."""
+    contribution (visitors), usual (visitors of the baseline day), forecast (visitors) and the
+    store's history_share (share of the lookback's hours with a known count)."""
 
     table: pd.DataFrame
     # Largest |forecast - usual - IG sum| relative to |forecast - usual| (the "other" share).
@@ -133,7 +143,7 @@ def attribute_days(
     future_exog: pd.DataFrame | None = None,
     origin: pd.Timestamp | str | None = None,
     days: int = 7,
-    n_steps: int = 24,
+    n_steps: int = 16,
 ) -> DayAttribution:
     """Attributions of each store's daily visitors for the first ``days`` days from ``origin``
     (same inputs as ``forecaster.predict``)."""
@@ -174,7 +184,7 @@ def attribute_days(
         gradients = IntegratedGradients(daily_visitors)
         past_attr, future_attr = gradients.attribute(
             inputs, baselines=baselines, additional_forward_args=extra, n_steps=n_steps,
-            method="gausslegendre", internal_batch_size=max(1, 8 * n_steps),
+            method="gausslegendre", internal_batch_size=len(repeat) * min(n_steps, 4),
         )  # fmt: skip
     past_np = past_attr.detach().numpy().astype(float)
     future_np = future_attr.detach().numpy().astype(float)
@@ -186,6 +196,8 @@ def attribute_days(
     contributions["other"] = forecast - usual - explained
     gap = np.abs(forecast - usual)
     residual = np.abs(contributions["other"]) / np.maximum(gap, 1e-9)
+    # Share of the lookback's hours with a known count: little of it, little to compare with.
+    history_share = 1.0 - batch.past[..., 1].astype(float).mean(axis=1)
     dates = (pd.Timestamp(start).normalize() + pd.to_timedelta(day, unit="D")).to_numpy()
     frames = [
         pd.DataFrame(
@@ -197,6 +209,7 @@ def attribute_days(
                 "contribution": contributions.get(driver, np.zeros(len(repeat))),
                 "usual": usual,
                 "forecast": forecast,
+                "history_share": history_share[repeat],
             }
         )
         for driver, group in DRIVERS.items()

@@ -14,6 +14,8 @@ from pipelines.window import RunWindow
 
 
 def forecast_traffic(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
+    from pipelines.explanations import traffic as explain_traffic
+    from pipelines.explanations.tables import explain_safely
     from pipelines.training import traffic
     from pipelines.training.serving import load_for_night
 
@@ -42,4 +44,12 @@ def forecast_traffic(engine: Engine, settings: Settings, window: RunWindow) -> d
     with engine.begin() as conn:
         conn.execute(sql("forecast/traffic_hourly_delete"), {"run_date": window.business_date})
         conn.execute(sql("forecast/traffic_hourly_insert"), rows)
-    return {"traffic_rows": len(rows), "traffic_model_version": version}
+    # Why each of the plan's days is busier or quieter than usual, from the same inputs.
+    explained = explain_safely(
+        "traffic", engine, window.business_date, ("traffic_days", "feature_importance"),
+        lambda: explain_traffic.explain_forecast(
+            engine, settings, window, model.forecaster, history, future, origin, version
+        ),
+        model_name=traffic.MODEL_NAME,
+    )  # fmt: skip
+    return {"traffic_rows": len(rows), "traffic_model_version": version} | explained

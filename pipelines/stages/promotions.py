@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from pipelines.explanations.promotions import explain_lifts, write_promotion_drivers
 from pipelines.planning.promotions import (
     CANDIDATE_COLUMNS,
     add_confidence,
@@ -134,12 +135,15 @@ def plan_promotions(engine: Engine, settings: Settings, window: RunWindow) -> di
     p10, p90 = lift_range(forecaster, inputs, origin, ranked)
     plan = add_confidence(ranked.assign(lift_p10=p10, lift_p90=p90))
     plan = add_reasons(plan, settings.report_language)
+    # Each reason also names what drives its lift (the forest's with/without, explained).
+    plan, drivers, explained = explain_lifts(forecaster, inputs, origin, plan, settings)
     records = _records(plan, window, version)
     with engine.begin() as conn:
         conn.execute(sql("promotions/delete_run"), {"run_date": window.business_date})
         if records:
             conn.execute(sql("promotions/insert"), records)
-    return {
+        write_promotion_drivers(conn, drivers, window.business_date, version)
+    return explained | {
         "promotion_candidates": len(candidates),
         "promotions_proposed": len(records),
         "promotion_stores": int(plan["store_id"].nunique()),

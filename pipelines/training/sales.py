@@ -87,6 +87,7 @@ def train(
 
     from models.sales.config import SalesConfig
     from models.sales.forest import SalesForecaster
+    from pipelines.explanations.mlflow_summary import log_sales_summary
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
     from pipelines.training.mlflow_models import log_pickled_model, try_load
@@ -127,6 +128,7 @@ def train(
         if champion_scores:
             mlflow.log_metric("champion_holdout_wape", champion_scores["holdout_wape"])
         mlflow.log_dict(importances, "feature_importances.json")
+        explained = log_sales_summary(challenger, inputs, origin)  # SHAP plot + table
         with tempfile.TemporaryDirectory() as tmp:
             _plot_importances(importances, f"{tmp}/feature_importances.png")
             mlflow.log_artifact(f"{tmp}/feature_importances.png", "plots")
@@ -145,16 +147,19 @@ def train(
         "promoted": decision.promoted,
         "holdout_wape": round(scores["holdout_wape"], 4),
         "wape_ratio_vs_naive": round(scores["holdout_wape_ratio_vs_naive"] or 0.0, 3),
-    }
+    } | explained
 
 
 def forecast(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
+    from pipelines.explanations import sales as explain_sales
+    from pipelines.explanations.tables import explain_safely
     from pipelines.training.serving import load_for_night
 
     model, version = load_for_night(engine, settings, MODEL_NAME, window)
     inputs = load_inputs(engine, window)
-    predicted = model.forecaster.predict_inputs(pd.Timestamp(window.business_date), inputs)
-    rows = [
+    rows = model.forecaster.horizon_rows(pd.Timestamp(window.business_date), inputs)
+    predicted = model.forecaster.forecast_rows(rows)
+    records = [
         {
             "run_date": window.business_date,
             "store_id": r.store_id,
@@ -168,5 +173,13 @@ def forecast(engine: Engine, settings: Settings, window: RunWindow) -> dict[str,
     ]
     with engine.begin() as conn:
         conn.execute(sql("forecast/sales_daily_delete"), {"run_date": window.business_date})
-        conn.execute(sql("forecast/sales_daily_insert"), rows)
-    return {"sales_rows": len(rows), "sales_model_version": version}
+        conn.execute(sql("forecast/sales_daily_insert"), records)
+    # Why each row says what it says, from the rows just forecast (nothing is read twice).
+    explained = explain_safely(
+        "sales", engine, window.business_date, ("sales_drivers", "feature_importance"),
+        lambda: explain_sales.explain_forecast(
+            engine, settings, window, model.forecaster, rows, version
+        ),
+        model_name=MODEL_NAME,
+    )  # fmt: skip
+    return {"sales_rows": len(records), "sales_model_version": version} | explained
