@@ -104,7 +104,7 @@ def top_drivers(explanation: ChurnExplanation, top: int) -> pd.DataFrame:
                   explanation.values[members, column], value)
         )  # fmt: skip
     rest = np.where(shown, 0.0, contributions).sum(axis=1)
-    any_shown: np.ndarray = shown.any(axis=1)
+    any_shown = np.asarray(shown.any(axis=1), dtype=bool)
     nothing = np.full(len(rest), np.nan)
     frames.append(
         _rows(explanation, any_shown & (np.abs(rest) >= NEGLIGIBLE_LOGIT), top + 1,

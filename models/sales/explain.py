@@ -191,7 +191,7 @@ def top_drivers(explanation: SalesExplanation, top: int) -> pd.DataFrame:
                   value)
         )  # fmt: skip
     rest = np.where(shown, 0.0, contributions).sum(axis=1)
-    any_shown: np.ndarray = shown.any(axis=1)
+    any_shown = np.asarray(shown.any(axis=1), dtype=bool)
     frames.append(
         _rows(explanation, any_shown & (np.abs(rest) >= NEGLIGIBLE_PEN), top + 1,
               np.full(len(rest), OTHER_FEATURES, dtype=object), np.full(len(rest), np.nan), rest)

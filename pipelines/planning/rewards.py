@@ -214,10 +214,17 @@ def driver_reasons(
             if pushing.empty:
                 continue
             code = f"{prefix}_{pushing['reason_group'].iloc[0]}"
-            phrases = [
-                churn_label(d.feature, d.feature_value, language)
-                for d in pushing.head(2).itertuples()
-            ]
+            # One phrase per group (two recency measures are one reason), the plainest first:
+            # "no visit in 45 days" rather than "15 times their usual gap".
+            values = member.set_index("feature")["feature_value"]
+            phrases = []
+            for group, rows in pushing.groupby("reason_group", sort=False):
+                feature, value = rows["feature"].iloc[0], rows["feature_value"].iloc[0]
+                if group == "RECENCY" and "recency_days" in values.index:
+                    feature, value = "recency_days", values["recency_days"]
+                phrases.append(churn_label(feature, value, language))
+                if len(phrases) == 2:
+                    break
         joined = (" y " if spanish else " and ").join(phrases)
         out.at[index, "reason_code"] = code
         out.at[index, "reason"] = _driver_sentence(row, joined, offer, spanish)
