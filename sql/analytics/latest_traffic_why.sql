@@ -37,6 +37,6 @@ comment on column analytics.latest_traffic_why.usual_visitors is
     'Visitors the network forecasts for a normal day of the same weekday (no holiday, payday, '
     'promotion or unusual weather, recent weeks at their usual level).';
 comment on column analytics.latest_traffic_why.change_pct is
-    'forecast_visitors / usual_visitors - 1, as a fraction (0.18 = 18% busier).';
+    'forecast_visitors / usual_visitors - 1, as a fraction (0.18 = 18 percent busier).';
 comment on column analytics.latest_traffic_why.drivers is
     'Every driver of at least one visitor, largest first, in the report language.';

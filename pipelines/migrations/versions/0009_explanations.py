@@ -41,7 +41,7 @@ READABLE_TABLES = (
 # View name -> SHA-256 of its frozen SQL, in creation order.
 VIEWS = {
     "latest_sales_drivers": "ff7e6656e6a143a6a50f9f1d9f2855286b8581bd2d034c8aa444d15be985642b",
-    "latest_traffic_why": "d739ae5b2ba73efe3a6ce0a9c68b57e616c57072c5cb7dc31dcaf3914777f304",
+    "latest_traffic_why": "a2a674208ef56fd2961d1207100ee9a30355e16a5cf03f08edaa03216c8ef1fb",
     "churn_drivers_by_store": "0adf6998ea5bf2a74d1a979b9a475a8f98a9bf8ebd55e8e21c4842e8fdbe105c",
     "feature_importance_trend": "3db96c348773f02e678cea57956a97c5397bbb46f298bf5af06cea0926d2f70a",
 }
