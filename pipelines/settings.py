@@ -173,14 +173,15 @@ class Settings(BaseSettings):
         "day of its weekday gets a 'why' line in the staffing email.",
     )
     explain_members_per_store: int = Field(
-        default=100,
+        default=50,
         ge=0,
         description="Members whose churn score is explained per store and night: the reward "
-        "candidates with the highest priority (enough to cover every offer a store's budget "
-        "can grant).",
+        "candidates with the highest priority. The default budget grants at most 30 offers a "
+        "store, so each gets its reason from its member's drivers; an offer beyond this many "
+        "candidates keeps the rule-based reason.",
     )
     explain_member_sample: int = Field(
-        default=2000,
+        default=1000,
         ge=0,
         description="Members explained every night regardless of offers (a fixed random sample "
         "by customer key), for the churn model's global importance.",

@@ -118,7 +118,7 @@ def _log_table(table: pd.DataFrame, unit: str, folder: Path) -> None:
 
 
 SALES_SAMPLE_ROWS = 500  # holdout rows explained for the plot and table (seeded sample)
-CHURN_SAMPLE_MEMBERS = 2000
+CHURN_SAMPLE_MEMBERS = 1000
 TRAFFIC_STEPS = 8  # integrated-gradient steps: enough for a summary, half the nightly cost
 
 

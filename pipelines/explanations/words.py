@@ -72,6 +72,12 @@ SALES_LABELS: dict[str, tuple[str, str]] = {
         "not enough history to explain",
     ),
 }
+# Labels whose value sits inside the words: what they read without a value (a store total whose
+# categories differ, say).
+SALES_UNKNOWN: dict[str, tuple[str, str]] = {
+    "promo_discount": ("descuentos en la tienda", "discounts in the store"),
+    "day_of_month": ("día del mes", "day of the month"),
+}
 # Flags read differently when set and when not.
 SALES_FLAGS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "is_holiday": (("feriado", "public holiday"), ("día no feriado", "not a holiday")),
@@ -180,7 +186,9 @@ def sales_label(feature: str, value: Any, language: Language) -> str:
     if "{v}" not in template:
         return template
     if not _known(value):
-        return template.replace(" ({v})", "").replace("{v}", "").strip()
+        if feature in SALES_UNKNOWN:
+            return SALES_UNKNOWN[feature][0 if spanish else 1]
+        return template.replace(" ({v})", "")
     if feature == "promo_discount":
         shown = f"{float(value):.0%}"
     elif feature == "temp_mean":
