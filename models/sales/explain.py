@@ -302,13 +302,8 @@ def explain_lift(
     level = fill_missing_baseline(without_rows)
     with_pen = from_target(f_with, level, forecaster.config.target)
     without_pen = from_target(f_without, level, forecaster.config.target)
+    # The "without" forecast is the base: contributions (PEN) add up to with - without.
     _, contributions = _to_pen(forecaster, level, f_without, phi, with_pen)
-    if forecaster.config.target != "ratio":  # proportional split of the soles lift
-        total = phi.sum(axis=1)
-        share = np.divide(
-            with_pen - without_pen, total, out=np.zeros_like(total), where=np.abs(total) > 1e-12
-        )
-        contributions = phi * share[:, None]
     return LiftExplanation(
         np.asarray(candidate),
         np.asarray(is_target, dtype=bool),

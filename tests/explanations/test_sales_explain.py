@@ -138,3 +138,11 @@ def test_bad_inputs_are_clear_errors(forecast_rows: FeatureRows) -> None:
 
     with pytest.raises(NightshiftError, match="not fitted"):
         explain_rows(SalesForecaster(), forecast_rows)
+
+
+def test_a_log_ratio_forest_still_adds_up(sales_inputs: SalesInputs) -> None:
+    config = SalesConfig(n_estimators=10, max_samples=2000, target="log_ratio", n_jobs=1)
+    forest = SalesForecaster(config).fit_inputs(sales_inputs)
+    rows = forest.horizon_rows(pd.Timestamp("2024-10-28"), sales_inputs)
+    explanation = explain_rows(forest, rows)
+    assert (explanation.additivity_error() <= 1e-6 * explanation.prediction.clip(min=1)).all()
