@@ -189,8 +189,9 @@ def driver_reasons(
 
     The code names the group of the strongest driver pushing the offer's way (towards churn for
     a win-back, away from it for a VIP perk), e.g. WIN_BACK_RECENCY, VIP_FREQUENCY; a member
-    with too little history gets *_NOT_ENOUGH_HISTORY. The sentence names up to two drivers
-    with their values. Offers whose member has no drivers keep the rule-based reason."""
+    with too little history gets *_NOT_ENOUGH_HISTORY. The sentence names the strongest driver
+    with its value, and a second from another group when it is at least a third as strong.
+    Offers whose member has no drivers keep the rule-based reason."""
     from pipelines.explanations.words import churn_label
 
     spanish = language == "es"
@@ -217,9 +218,12 @@ def driver_reasons(
             # One phrase per group (two recency measures are one reason), the plainest first:
             # "no visit in 45 days" rather than "15 times their usual gap".
             values = member.set_index("feature")["feature_value"]
+            strongest = abs(float(pushing["contribution_logit"].iloc[0]))
             phrases = []
             for group, rows in pushing.groupby("reason_group", sort=False):
                 feature, value = rows["feature"].iloc[0], rows["feature_value"].iloc[0]
+                if phrases and abs(float(rows["contribution_logit"].iloc[0])) < strongest / 3:
+                    break  # a much weaker second reason would only blur the first
                 if group == "RECENCY" and "recency_days" in values.index:
                     feature, value = "recency_days", values["recency_days"]
                 phrases.append(churn_label(feature, value, language))
