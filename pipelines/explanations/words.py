@@ -51,6 +51,8 @@ SALES_LABELS: dict[str, tuple[str, str]] = {
     ),
     "promo_share_28d": ("días en promoción (4 semanas)", "days on promotion (4 weeks)"),
     "days_open": ("antigüedad de la tienda", "store's age"),
+    "iso_weekday": ("día de la semana", "weekday"),
+    "month": ("mes del año", "month of the year"),
     "is_long_weekend": ("fin de semana largo", "long weekend"),
     "after_payday": ("día después de quincena", "day after payday"),
     "day_of_month": ("día {v} del mes", "day {v} of the month"),
@@ -127,6 +129,21 @@ CHURN_GROUPS = {
     "spend_mean": "SPEND",
     "tenure_days": "TENURE",
     "not_enough_history": "NOT_ENOUGH_HISTORY",
+}
+
+
+# What each churn feature is, for values that do not exist (yet).
+CHURN_NAMES = {
+    "recency_days": ("días desde la última visita", "days since the last visit"),
+    "tenure_days": ("antigüedad como socio", "membership age"),
+    "visits_total": ("visitas", "visits"),
+    "visits_90d": ("visitas en 90 días", "visits in 90 days"),
+    "visits_30d": ("visitas en 30 días", "visits in 30 days"),
+    "spend_total": ("gasto", "spend"),
+    "spend_mean": ("gasto por visita", "spend per visit"),
+    "reviews_total": ("reseñas", "reviews"),
+    "complaints_total": ("reseñas negativas", "negative reviews"),
+    "complaints_90d": ("reseñas negativas en 90 días", "negative reviews in 90 days"),
 }
 
 
@@ -252,6 +269,8 @@ def churn_label(feature: str, value: Any, language: Language) -> str:
             if es
             else "a single visit: too little history to tell why"
         )
+    if feature == "other_features":
+        return "otros factores" if es else "other factors"
     if not known:
         unknown = {
             "days_since_complaint": ("sin reseñas negativas", "no negative reviews"),
@@ -261,7 +280,10 @@ def churn_label(feature: str, value: Any, language: Language) -> str:
             "gap_std": ("sin ritmo de visitas aún", "no visit rhythm yet"),
             "overdue_ratio": ("sin ritmo de visitas aún", "no visit rhythm yet"),
             "last_gap_ratio": ("sin ritmo de visitas aún", "no visit rhythm yet"),
-        }.get(feature, (feature, feature))
+        }.get(feature)
+        if unknown is None:
+            name = CHURN_NAMES.get(feature, ("otro dato", "another value"))
+            unknown = (f"sin dato: {name[0]}", f"unknown {name[1]}")
         return unknown[0] if es else unknown[1]
     phrases: dict[str, tuple[str, str]] = {
         "recency_days": (f"sin visitas hace {n} días", f"no visit in {n} days"),
@@ -305,7 +327,6 @@ def churn_label(feature: str, value: Any, language: Language) -> str:
         "spend_total": (f"gastó {pen(v)} en total", f"spent {pen(v)} in all"),
         "spend_mean": (f"gasta {pen(v)} por visita", f"spends {pen(v)} a visit"),
         "tenure_days": (f"socio desde hace {n} días", f"a member for {n} days"),
-        "other_features": ("otros factores", "other factors"),
     }
     spanish_words, english_words = phrases.get(feature, (feature, feature))
     return spanish_words if es else english_words

@@ -136,3 +136,13 @@ def test_without_drivers_the_rules_still_give_a_reason() -> None:
     )  # fmt: skip
     rewards = assign(customers, 100.0, date(2025, 6, 30), "es", pd.DataFrame())
     assert rewards.loc[0, "reason_code"] == "WIN_BACK_NEGATIVE_REVIEW"
+
+
+def test_every_driver_reads_as_words() -> None:
+    from models.loyalty.churn_features import FEATURE_NAMES
+
+    for feature in (*FEATURE_NAMES, "other_features", "not_enough_history"):
+        for value in (3.0, float("nan")):
+            for language in ("es", "en"):
+                words = churn_label(feature, value, language)  # type: ignore[arg-type]
+                assert words and "_" not in words, (feature, value, language, words)

@@ -146,3 +146,13 @@ def test_a_log_ratio_forest_still_adds_up(sales_inputs: SalesInputs) -> None:
     rows = forest.horizon_rows(pd.Timestamp("2024-10-28"), sales_inputs)
     explanation = explain_rows(forest, rows)
     assert (explanation.additivity_error() <= 1e-6 * explanation.prediction.clip(min=1)).all()
+
+
+def test_every_feature_reads_as_words(forest: SalesForecaster) -> None:
+    from pipelines.explanations.words import sales_label
+
+    for feature in (*forest.feature_names, OTHER_FEATURES, NO_DRIVERS, "temp_mean", "month"):
+        for value in (1.0, 0.0, float("nan")):
+            for language in ("es", "en"):
+                words = sales_label(feature, value, language)  # type: ignore[arg-type]
+                assert words and "_" not in words and "{" not in words, (feature, value, words)
