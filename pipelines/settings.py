@@ -172,6 +172,34 @@ class Settings(BaseSettings):
         description="Gross margin at list price assumed for products without a cost in the "
         "product_costs export (0.30 = a unit costs 70% of its list price).",
     )
+    # Explanations (issue #14): SHAP / attribution reasons of forecasts, scores and offers.
+    explain_top_drivers: int = Field(
+        default=5,
+        ge=1,
+        le=30,
+        description="Drivers kept per sales forecast row and per explained member (the rest "
+        "are summed into one 'other factors' row, so every row still adds up).",
+    )
+    explain_unusual_day_pct: float = Field(
+        default=10.0,
+        ge=0,
+        description="A forecast day at least this much busier or quieter (in %) than a normal "
+        "day of its weekday gets a 'why' line in the staffing email.",
+    )
+    explain_members_per_store: int = Field(
+        default=50,
+        ge=0,
+        description="Members whose churn score is explained per store and night: the reward "
+        "candidates with the highest priority. The default budget grants at most 30 offers a "
+        "store, so each gets its reason from its member's drivers; an offer beyond this many "
+        "candidates keeps the rule-based reason.",
+    )
+    explain_member_sample: int = Field(
+        default=1000,
+        ge=0,
+        description="Members explained every night regardless of offers (a fixed random sample "
+        "by customer key), for the churn model's global importance.",
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -145,7 +145,10 @@ class SalesForecaster:
         )
 
     def predict_inputs(self, origin: date | pd.Timestamp, inputs: SalesInputs) -> pd.DataFrame:
-        rows = self.horizon_rows(origin, inputs)
+        return self.forecast_rows(self.horizon_rows(origin, inputs))
+
+    def forecast_rows(self, rows: FeatureRows) -> pd.DataFrame:
+        """``predict_inputs``' table from rows already built by ``horizon_rows``."""
         forecast = rows.keys[["store_id", "category", "date", "horizon"]].assign(
             prediction=self.predict_rows(rows)
         )
@@ -204,6 +207,10 @@ class SalesForecaster:
         pairs = zip(self.feature_names, self.forest.feature_importances_, strict=True)
         ranked = sorted(pairs, key=lambda pair: pair[1], reverse=True)
         return {name: float(value) for name, value in ranked}
+
+    def matrix(self, rows: FeatureRows) -> np.ndarray:
+        """The forest's input matrix for ``rows`` (columns ``feature_names``), e.g. to explain."""
+        return self._matrix(rows)
 
     def _matrix(self, rows: FeatureRows) -> np.ndarray:
         frame = rows.features.reindex(columns=list(self.feature_names))

@@ -173,6 +173,26 @@ class TrafficForecaster:
             {"p10": values[..., 0], "p50": values[..., 1], "p90": values[..., 2]},
         )
 
+    def forecast_batch(
+        self,
+        history: pd.DataFrame,
+        future_exog: pd.DataFrame | None = None,
+        origin: pd.Timestamp | str | None = None,
+    ) -> tuple[Batch, tuple[str, ...], pd.Timestamp]:
+        """(the network's inputs for every location, the locations, the origin): what
+        ``predict`` feeds the network, in one batch (e.g. to attribute its forecast)."""
+        cfg = self.config
+        table = clean_with_exog(history, self.exog_columns)
+        start = origin_of(table, origin)
+        panel = forecast_panel(table, cfg, self.exog_columns, start, future_exog)
+        rows = np.arange(len(panel.locations))
+        batch = self._builder(panel).build(rows, np.full(len(rows), cfg.reach))
+        return batch, panel.locations, start
+
+    def require_network(self) -> TrafficNetwork:
+        """The fitted network; a clear error when there is none."""
+        return self._require_network()
+
     # ---------------------------------------------------------------------------- persistence
     def state_dict(self) -> dict[str, Any]:
         """Everything needed to forecast or warm-start: plain Python values and CPU tensors."""

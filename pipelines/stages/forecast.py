@@ -15,23 +15,37 @@ from pipelines.window import RunWindow
 
 
 def forecast_traffic(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
+    from pipelines.explanations import traffic as explain_traffic
+    from pipelines.explanations.tables import clear_explanations, explain_safely
     from pipelines.training import traffic
     from pipelines.training.serving import BaselineServed, load_for_night
 
     origin = traffic.history_end(window)
+    tables = ("traffic_days", "feature_importance")
     try:
         model, version = load_for_night(engine, settings, traffic.MODEL_NAME, window)
     except BaselineServed as served:
         baseline = _baseline_traffic(engine, origin, served)
+        written = _write_traffic(engine, settings, window, baseline, served.label)
+        clear_explanations(engine, window.business_date, tables, traffic.MODEL_NAME)
         notice = {"traffic_notice": f"{served}: published the baseline's forecast"}
-        return _write_traffic(engine, settings, window, baseline, served.label) | notice
+        return written | notice
     # As far back as the model reads (its lookback and the year-ago features).
     reach = pd.Timedelta(hours=model.forecaster.config.reach)
     history = traffic.load_history(engine, origin - reach, origin)
     horizon = model.forecaster.config.horizon
     future = traffic.future_inputs(engine, window, origin, horizon)
     predicted = model.forecaster.predict(history, future_exog=future, origin=origin)
-    return _write_traffic(engine, settings, window, predicted, version)
+    written = _write_traffic(engine, settings, window, predicted, version)
+    # Why each of the plan's days is busier or quieter than usual, from the same inputs.
+    explained = explain_safely(
+        "traffic", engine, window.business_date, tables,
+        lambda: explain_traffic.explain_forecast(
+            engine, settings, window, model.forecaster, history, future, origin, version
+        ),
+        model_name=traffic.MODEL_NAME,
+    )  # fmt: skip
+    return written | explained
 
 
 def _baseline_traffic(engine: Engine, origin: pd.Timestamp, served: Any) -> pd.DataFrame:

@@ -64,6 +64,8 @@ def score_reviews(engine: Engine, settings: Settings, window: RunWindow) -> dict
 def score_customers(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
     from models.loyalty.churn_features import churn_features
     from pipelines.training.baselines import SKIPPED
+    from pipelines.explanations import churn as explain_churn
+    from pipelines.explanations.tables import explain_safely
     from pipelines.training.churn import MODEL_NAME, load_members, reviews_at
     from pipelines.training.serving import BaselineServed, NoModel
 
@@ -108,11 +110,19 @@ def score_customers(engine: Engine, settings: Settings, window: RunWindow) -> di
         conn.execute(sql("loyalty/churn_scores_delete"), {"run_date": window.business_date})
         if rows:
             conn.execute(sql("loyalty/churn_scores_insert"), rows)
+    # The drivers of the scores the rewards stage will read reasons from, with these features.
+    explained = explain_safely(
+        "churn", engine, window.business_date, ("churn_drivers", "feature_importance"),
+        lambda: explain_churn.explain_members(
+            engine, settings, window, scorer.model, features, scores, version
+        ),
+        model_name=MODEL_NAME,
+    )  # fmt: skip
     return {
         "customers_scored": len(rows),
         "at_risk_customers": int((scores["p_return_30d"] < 0.5).sum()),
         "churn_model_version": version,
-    }
+    } | explained
 
 
 def _number(value: Any) -> float | None:

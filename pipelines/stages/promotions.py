@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from pipelines.explanations.promotions import explain_lifts, write_promotion_drivers
 from pipelines.planning.margins import add_margin_reasons, cost_shares
 from pipelines.planning.promotions import (
     add_confidence,
@@ -117,12 +118,15 @@ def plan_promotions(engine: Engine, settings: Settings, window: RunWindow) -> di
     ranked = rank_candidates(scored, staff_days, by="expected_margin")
     plan = add_confidence(ranked, "expected_margin", "margin_p10", "margin_p90")
     plan = add_margin_reasons(add_reasons(plan, settings.report_language), settings.report_language)
+    # Each reason also names what drives its lift (the forest's with/without, explained).
+    plan, drivers, explained = explain_lifts(forecaster, inputs, origin, plan, settings)
     records = _records(plan, window, version)
     with engine.begin() as conn:
         conn.execute(sql("promotions/delete_run"), {"run_date": window.business_date})
         if records:
             conn.execute(sql("promotions/insert"), records)
-    return {
+        write_promotion_drivers(conn, drivers, window.business_date, version)
+    return explained | {
         "promotion_candidates": len(candidates),
         "promotions_proposed": len(records),
         "promotion_stores": int(plan["store_id"].nunique()),

@@ -150,6 +150,7 @@ def train(
     import mlflow
 
     from models.loyalty.churn import ChurnConfig, ChurnModel
+    from pipelines.explanations.mlflow_summary import log_churn_summary
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
     from pipelines.training.baselines import announce, churn_baselines
@@ -211,6 +212,7 @@ def train(
         with tempfile.TemporaryDirectory() as tmp:
             _plot_calibration(scores["calibration"], f"{tmp}/calibration.png")
             mlflow.log_artifact(f"{tmp}/calibration.png", "plots")
+        explained = log_churn_summary(challenger, test_features)  # SHAP plot + table
         example = test_features.head(5).reset_index(drop=True)
         scorer = ChurnScorer(challenger)
         uri = log_model(scorer, "model", example, scorer.predict_frame(example))
@@ -225,4 +227,4 @@ def train(
         "version": version,
         "promoted": decision.promoted,
         "holdout_roc_auc": round(float(np.nan_to_num(scores["holdout_roc_auc"])), 4),
-    } | announce(settings, last, decision)
+    } | announce(settings, last, decision) | explained

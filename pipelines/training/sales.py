@@ -128,6 +128,7 @@ def train(
 
     from models.sales.config import SalesConfig
     from models.sales.forest import SalesForecaster
+    from pipelines.explanations.mlflow_summary import log_sales_summary
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
     from pipelines.training.baselines import announce
@@ -175,6 +176,7 @@ def train(
         if champion_scores:
             mlflow.log_metric("champion_holdout_wape", champion_scores["holdout_wape"])
         mlflow.log_dict(importances, "feature_importances.json")
+        explained = log_sales_summary(challenger, inputs, origin)  # SHAP plot + table
         with tempfile.TemporaryDirectory() as tmp:
             _plot_importances(importances, f"{tmp}/feature_importances.png")
             mlflow.log_artifact(f"{tmp}/feature_importances.png", "plots")
@@ -194,7 +196,7 @@ def train(
         "promoted": decision.promoted,
         "holdout_wape": round(scores["holdout_wape"], 4),
         "wape_ratio_vs_naive": round(scores["holdout_wape_ratio_vs_naive"] or 0.0, 3),
-    } | announce(settings, window.business_date, decision)
+    } | announce(settings, window.business_date, decision) | explained
 
 
 def _simple_baseline(scores: dict[str, Any]) -> Any:
@@ -208,22 +210,43 @@ def _simple_baseline(scores: dict[str, Any]) -> Any:
 
 def forecast(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
     """Tonight's 14-day forecast from the night's model, or from seasonal naive when the
-    night serves that baseline (rows labelled ``baseline:seasonal_naive``)."""
+    night serves that baseline (rows labelled ``baseline:seasonal_naive``), and why each
+    model row says what it says."""
     from models.sales.baseline import seasonal_naive_forecast
     from models.sales.config import SalesConfig
+    from pipelines.explanations import sales as explain_sales
+    from pipelines.explanations.tables import clear_explanations, explain_safely
     from pipelines.training.serving import BaselineServed, load_for_night
 
     inputs = load_inputs(engine, window)
     origin = pd.Timestamp(window.business_date)
-    notice: dict[str, Any] = {}
+    tables = ("sales_drivers", "feature_importance")
     try:
         model, version = load_for_night(engine, settings, MODEL_NAME, window)
-        predicted = model.forecaster.predict_inputs(origin, inputs)
     except BaselineServed as served:
         version = served.label
         predicted = seasonal_naive_forecast(SalesConfig(country=settings.country), origin, inputs)
-        notice = {"sales_notice": f"{served}: published seasonal naive's forecast"}
-    rows = [
+        _publish(engine, window, predicted, version)
+        clear_explanations(engine, window.business_date, tables, MODEL_NAME)  # nothing to explain
+        notice = f"{served}: published seasonal naive's forecast"
+        return {"sales_rows": len(predicted), "sales_model_version": version, "sales_notice": notice}
+    rows = model.forecaster.horizon_rows(origin, inputs)
+    predicted = model.forecaster.forecast_rows(rows)
+    _publish(engine, window, predicted, version)
+    # Why each row says what it says, from the rows just forecast (nothing is read twice).
+    explained = explain_safely(
+        "sales", engine, window.business_date, tables,
+        lambda: explain_sales.explain_forecast(
+            engine, settings, window, model.forecaster, rows, version
+        ),
+        model_name=MODEL_NAME,
+    )  # fmt: skip
+    return {"sales_rows": len(predicted), "sales_model_version": version} | explained
+
+
+def _publish(engine: Engine, window: RunWindow, predicted: pd.DataFrame, version: str) -> None:
+    """Replace the run date's rows of forecast.sales_daily in one transaction."""
+    records = [
         {
             "run_date": window.business_date,
             "store_id": r.store_id,
@@ -237,5 +260,4 @@ def forecast(engine: Engine, settings: Settings, window: RunWindow) -> dict[str,
     ]
     with engine.begin() as conn:
         conn.execute(sql("forecast/sales_daily_delete"), {"run_date": window.business_date})
-        conn.execute(sql("forecast/sales_daily_insert"), rows)
-    return {"sales_rows": len(rows), "sales_model_version": version} | notice
+        conn.execute(sql("forecast/sales_daily_insert"), records)

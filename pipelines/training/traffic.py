@@ -149,6 +149,7 @@ def train(
 
     from models.traffic.config import TrafficConfig
     from models.traffic.forecast import TrafficForecaster
+    from pipelines.explanations.mlflow_summary import log_traffic_summary
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
     from pipelines.training.baselines import announce
@@ -203,6 +204,7 @@ def train(
         with tempfile.TemporaryDirectory() as tmp:
             _plot(scores["frame"], f"{tmp}/forecast_vs_actual.png")
             mlflow.log_artifact(f"{tmp}/forecast_vs_actual.png", "plots")
+        explained = log_traffic_summary(challenger, history, origin)  # attribution plot + table
         example = history[history["location_id"] == history["location_id"].iloc[0]].tail(
             config.context
         )
@@ -220,4 +222,4 @@ def train(
         "promoted": decision.promoted,
         "holdout_mae": round(scores["holdout_mae"], 3),
         "coverage": round(scores["holdout_coverage_p10_p90"], 3),
-    } | announce(settings, window.business_date, decision)
+    } | announce(settings, window.business_date, decision) | explained

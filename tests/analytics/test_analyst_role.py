@@ -29,6 +29,7 @@ from pipelines.settings import Settings
 EXAMPLES = sorted((SQL_DIR / "examples").glob("*.sql"))
 DATA_IN = migrate.script_directory().get_revision("0002_data_in").module
 ANALYTICS = migrate.script_directory().get_revision("0006_analytics").module
+EXPLANATIONS = migrate.script_directory().get_revision("0009_explanations").module
 PASSWORD = 'it\'s a "secret"; drop role x; -- \\ %s'
 
 RESTRICTED = [
@@ -46,9 +47,11 @@ RESTRICTED = [
     "ref.stores",
     "loyalty.customer_keys",
     "loyalty.churn_scores",
+    # Per-member churn drivers: analysts see them aggregated (analytics.churn_drivers_by_store).
+    "explanations.churn_drivers",
 ]
 PROJECT_SCHEMAS = ("ref", "raw", "quarantine", "core", "forecast", "plan", "loyalty", "ops",
-                   "analytics")  # fmt: skip
+                   "analytics", "explanations")  # fmt: skip
 # Never in an analytics view: customer identity and contact details.
 FORBIDDEN_COLUMNS = {"customer_id", "full_name", "email", "phone", "manager_name", "manager_email"}
 
@@ -142,9 +145,14 @@ def test_analyst_reads_exactly_the_analyst_schemas_and_rewards(engine: Engine) -
         for r in rows
         if r.nspname in ("analytics", "forecast", "plan")
         or f"{r.nspname}.{r.relname}" == "loyalty.rewards"
+        or f"{r.nspname}.{r.relname}" in EXPLANATIONS.READABLE_TABLES
     }
     assert readable == expected
     assert {"forecast.traffic_hourly", "plan.staffing", "analytics.model_history"} <= readable
+    # Explanations: every table but the per-member churn drivers.
+    assert {"explanations.sales_drivers", "explanations.traffic_days",
+            "explanations.feature_importance"} <= readable  # fmt: skip
+    assert "explanations.churn_drivers" not in readable
     assert not [r for r in rows if r.can_write]
 
 
@@ -155,6 +163,24 @@ def test_tables_created_later_in_analyst_schemas_are_readable(engine: Engine) ->
             text("select has_table_privilege(:role, 'plan.future_output', 'select')"),
             {"role": ANALYST_ROLE},
         ).scalar()
+
+
+def test_churn_drivers_reach_analysts_only_aggregated_without_member_keys(
+    engine: Engine,
+) -> None:
+    with engine.connect() as conn:
+        columns = set(
+            conn.execute(
+                text(
+                    "select column_name from information_schema.columns"
+                    " where table_schema = 'analytics' and table_name = 'churn_drivers_by_store'"
+                )
+            ).scalars()
+        )
+    assert columns and not columns & {"customer_key", "customer_id"}
+    with as_analyst(engine) as conn:
+        conn.exec_driver_sql("select * from analytics.churn_drivers_by_store").all()
+        conn.exec_driver_sql("select * from explanations.sales_drivers limit 1").all()
 
 
 def test_no_analytics_view_exposes_customers_or_contact_data(engine: Engine) -> None:

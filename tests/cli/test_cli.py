@@ -85,6 +85,12 @@ OUTPUT_TABLES = {table: "business_date" for table in CORE_TABLES} | {
     "plan.promotions": "run_date",
     "loyalty.churn_scores": "run_date",
     "loyalty.rewards": "run_date",
+    "explanations.sales_drivers": "run_date",
+    "explanations.traffic_days": "run_date",
+    "explanations.traffic_drivers": "run_date",
+    "explanations.churn_drivers": "run_date",
+    "explanations.promotion_drivers": "run_date",
+    "explanations.feature_importance": "run_date",
 }
 
 
@@ -121,6 +127,13 @@ def test_demo_night_writes_every_output_with_its_model_versions(settings) -> Non
         assert re.search(rf"^  {re.escape(task)} +success ", first.stdout, re.M), task
     tables = _table_checksums("2026-11-21")
     assert all(not value.startswith("0:") for value in tables.values()), tables
+    # Every explanation step ran (a failed one would be a count named explain_<step>_error).
+    failed = _nightshift(
+        "db", "psql", "-At", "-c",
+        "select string_agg(key || '=' || value, '; ') from ops.pipeline_runs,"
+        " jsonb_each_text(counts) where logical_date = '2026-11-22' and key like '%explain%error'",
+    )  # fmt: skip
+    assert failed.returncode == 0 and failed.stdout.strip() == "", failed.stdout
     outbox = settings.data_dir / "outbox" / "2026-11-21"
     emails = sorted(p for p in outbox.glob("*.eml") if "data-engineering" not in p.name)
     assert len(emails) == 2  # one per store, each to its own manager

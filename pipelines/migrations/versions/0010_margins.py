@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql as pg
 from pipelines.db.frozen_sql import execute_frozen
 
 revision = "0010_margins"
-down_revision = "0006_analytics"
+down_revision = "0009_explanations"
 branch_labels = None
 depends_on = None
 
