@@ -1,0 +1,170 @@
+"""What each model's drift reports compare: its inputs (or outputs) in a reference window against
+the night's, as data frames read by ``sql/monitoring/drift_*`` and ``predictions_*``.
+
+* Input drift: the reference is the model version's training window, derived from the night it
+  was trained (``ops.model_promotions``) and the training module's own window constants; the
+  current data is the monitor's window ending on the business date (the inputs the night's
+  models read). Large windows are sampled, deterministically, to ``monitor_reference_rows``.
+* Prediction drift: tonight's predictions against those of the 28 nights before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from pipelines.monitoring.performance import CHURN, SALES, SENTIMENT, TRAFFIC
+from pipelines.sqlfiles import sql
+
+PREDICTION_REFERENCE_NIGHTS = 28
+# Sampling seed: the same night gives the same sample (re-runs reproduce their reports).
+SAMPLE_SEED = 7
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Reference and current frames of one drift report; ``columns``: name -> kind."""
+
+    model_name: str
+    kind: str  # 'data' | 'prediction'
+    columns: dict[str, str]  # column -> 'numerical' | 'categorical'
+    reference: pd.DataFrame
+    current: pd.DataFrame
+    reference_window: tuple[date, date]
+    current_window: tuple[date, date]
+
+    @property
+    def usable(self) -> bool:
+        return not self.reference.empty and not self.current.empty
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """How a model's inputs are read: the SQL, their columns, and its training window relative
+    to the night T it was trained on (first = T - days_back, last = T - holdout_days)."""
+
+    query: str
+    columns: dict[str, str]
+    days_back: int
+    holdout_days: int
+    hourly: bool = False  # one row per store-hour: sample in SQL by a hash stride
+
+
+NUM, CAT = "numerical", "categorical"
+INPUTS: dict[str, InputSpec] = {
+    # pipelines.training.traffic: HISTORY_DAYS = 730, holdout = the last 168 hours.
+    TRAFFIC: InputSpec(
+        "drift_traffic_inputs",
+        {"count": NUM, "discount_depth": NUM, "temperature": NUM, "precipitation": NUM},
+        730,
+        7,
+        hourly=True,
+    ),
+    # pipelines.training.sales: HISTORY_DAYS = 730, FORECAST_DAYS = 14 held out.
+    SALES: InputSpec(
+        "drift_sales_inputs",
+        {"sales": NUM, "discount_depth": NUM, "temperature": NUM, "precipitation": NUM},
+        730,
+        14,
+    ),
+    # pipelines.training.sentiment: HISTORY_DAYS = 365, HOLDOUT_DAYS = 14.
+    SENTIMENT: InputSpec(
+        "drift_review_inputs",
+        {"text_length": NUM, "words": NUM, "language": CAT, "rating": CAT},
+        365,
+        14,
+    ),
+    # pipelines.training.churn: up to 8 cutoffs two weeks apart, the latest 30 days back.
+    CHURN: InputSpec(
+        "drift_churn_inputs",
+        {
+            "recency_days": NUM,
+            "frequency_90d": NUM,
+            "monetary_90d": NUM,
+            "sentiment_mean": NUM,
+            "complaints_90d": NUM,
+        },
+        30 + 14 * 7,
+        30,
+    ),
+}
+PREDICTIONS: dict[str, tuple[str, dict[str, str]]] = {
+    TRAFFIC: ("predictions_traffic", {"prediction": NUM}),
+    SALES: ("predictions_sales", {"prediction": NUM}),
+    SENTIMENT: ("predictions_sentiment", {"prediction": NUM, "label": CAT}),
+    CHURN: ("predictions_churn", {"prediction": NUM}),
+}
+
+
+def trained_on(engine: Engine, model_name: str, version: str) -> tuple[date, str] | None:
+    """(business date, MLflow run id) of the night that registered ``version``; None when no
+    decision names it."""
+    with engine.connect() as conn:
+        found = conn.execute(
+            sql("monitoring/version_trained_on"), {"model_name": model_name, "version": version}
+        ).first()
+    return None if found is None else (found.business_date, str(found.challenger_run_id))
+
+
+def _read(engine: Engine, query: str, first: date, last: date, stride: int = 1) -> pd.DataFrame:
+    params: dict[str, object] = {"first": first, "last": last}
+    if "stride" in sql(f"monitoring/{query}").text:
+        params["stride"] = stride
+    with engine.connect() as conn:
+        return pd.read_sql(sql(f"monitoring/{query}"), conn, params=params)
+
+
+def _sample(frame: pd.DataFrame, rows: int) -> pd.DataFrame:
+    if len(frame) <= rows:
+        return frame.reset_index(drop=True)
+    return frame.sample(n=rows, random_state=SAMPLE_SEED).reset_index(drop=True)
+
+
+def _stride(engine: Engine, first: date, last: date, rows: int) -> int:
+    """About one row in this many keeps ``rows`` of a store-hour window."""
+    with engine.connect() as conn:
+        stores = conn.execute(sql("ref/store_ids")).scalars().all()
+    expected = max(len(stores), 1) * 24 * ((last - first).days + 1)
+    return max(1, expected // rows)
+
+
+def input_frames(
+    engine: Engine,
+    model_name: str,
+    version: str,
+    day: date,
+    window_days: int,
+    reference_rows: int,
+) -> Inputs:
+    spec = INPUTS[model_name]
+    registered = trained_on(engine, model_name, version)
+    trained = registered[0] if registered else day
+    ref_first = trained - timedelta(days=spec.days_back)
+    ref_last = trained - timedelta(days=spec.holdout_days)
+    stride = _stride(engine, ref_first, ref_last, reference_rows) if spec.hourly else 1
+    reference = _sample(_read(engine, spec.query, ref_first, ref_last, stride), reference_rows)
+    cur_first = day - timedelta(days=window_days - 1)
+    current = _sample(_read(engine, spec.query, cur_first, day), reference_rows)
+    return Inputs(
+        model_name,
+        "data",
+        spec.columns,
+        reference,
+        current,
+        (ref_first, ref_last),
+        (cur_first, day),
+    )
+
+
+def prediction_frames(engine: Engine, model_name: str, day: date, reference_rows: int) -> Inputs:
+    query, columns = PREDICTIONS[model_name]
+    ref_first = day - timedelta(days=PREDICTION_REFERENCE_NIGHTS)
+    ref_last = day - timedelta(days=1)
+    reference = _sample(_read(engine, query, ref_first, ref_last), reference_rows)
+    current = _sample(_read(engine, query, day, day), reference_rows)
+    return Inputs(
+        model_name, "prediction", columns, reference, current, (ref_first, ref_last), (day, day)
+    )
