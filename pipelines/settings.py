@@ -173,10 +173,24 @@ class Settings(BaseSettings):
         description="Traffic and sales: a store's or the chain's MAE over the window divided by "
         "seasonal naive's above this = degraded (1.0 = no better than last week's value).",
     )
+    monitor_shift_days: int = Field(
+        default=3,
+        ge=1,
+        le=28,
+        description="The short window a level shift is judged on (relative bias): a shift "
+        "shows within days, while the main window would dilute it for a week.",
+    )
+    monitor_max_abs_bias: float = Field(
+        default=0.5,
+        gt=0,
+        description="Traffic and sales: a store's or the chain's relative bias over the last "
+        "NIGHTSHIFT_MONITOR_SHIFT_DAYS (sum of forecast minus actual, over the actual) beyond "
+        "plus or minus this = degraded (a competitor opened, a store was extended).",
+    )
     monitor_coverage_band: tuple[float, float] = Field(
-        default=(0.45, 0.98),
+        default=(0.3, 0.98),
         description="Traffic: share of open hours inside the P10-P90 band over the window; "
-        "outside this band = degraded (JSON list, e.g. [0.45, 0.98]).",
+        "outside this band = degraded (JSON list, e.g. [0.3, 0.98]).",
     )
     monitor_max_f1_drop: float = Field(
         default=0.1,
@@ -193,11 +207,12 @@ class Settings(BaseSettings):
         "model's holdout AUC = degraded.",
     )
     monitor_max_drifted_share: float = Field(
-        default=0.5,
+        default=0.75,
         gt=0,
         le=1,
         description="Share of a model's input features that drifted from its training window "
-        "above this = degraded.",
+        "above this = degraded (weather and promotions of one week differ from those of a "
+        "two-year window most weeks, so one or two drifted inputs are normal).",
     )
     monitor_min_observations: int = Field(
         default=20,

@@ -1,10 +1,12 @@
 """Degradation: a figure crossing its threshold forces the model's retrain the next night.
 
-The monitor judges each model on the trailing window (``monitor_window_days``; churn on the
-cutoff whose 30 days just ended), per store and for the chain, where a figure rests on at least
+The monitor judges each model on trailing windows ending on the business date (the main window
+``monitor_window_days``; the short ``monitor_shift_days`` for bias; churn on the cutoff whose 30
+days just ended), per store and for the chain, where a figure rests on at least
 ``monitor_min_observations`` observations:
 
-* traffic and sales: MAE ratio to seasonal naive above ``monitor_max_ratio_seasonal_naive``;
+* traffic and sales: MAE ratio to seasonal naive above ``monitor_max_ratio_seasonal_naive``,
+  relative bias beyond plus or minus ``monitor_max_abs_bias`` (a level shift shows there first);
 * traffic: P10-P90 coverage of open hours outside ``monitor_coverage_band``;
 * sentiment / churn: macro-F1 / ROC AUC more than ``monitor_max_f1_drop`` /
   ``monitor_max_auc_drop`` below the holdout score the model version was registered with;
@@ -46,6 +48,7 @@ class Threshold:
     direction: str  # 'above': degraded when the value is above; 'below': when below
     value: float
     why: str  # where the threshold comes from, for the alert
+    window_days: int | None = None  # the trailing window judged; None: the main window
 
     def crossed(self, value: float) -> bool:
         return value > self.value if self.direction == "above" else value < self.value
@@ -97,25 +100,22 @@ def thresholds(
     settings: Settings, model_name: str, holdout: float | None = None
 ) -> list[Threshold]:
     """What ``model_name`` is judged against; ``holdout``: its version's holdout score."""
-    ratio = settings.monitor_max_ratio_seasonal_naive
+    window, shift = settings.monitor_window_days, settings.monitor_shift_days
     low, high = settings.monitor_coverage_band
-    found = [
-        Threshold(
-            DRIFTED_SHARE,
-            "above",
-            settings.monitor_max_drifted_share,
-            "NIGHTSHIFT_MONITOR_MAX_DRIFTED_SHARE",
-        ),
-    ]
+    ratio, bias = settings.monitor_max_ratio_seasonal_naive, settings.monitor_max_abs_bias
+    drifted = settings.monitor_max_drifted_share
+    found = [Threshold(DRIFTED_SHARE, "above", drifted, "NIGHTSHIFT_MONITOR_MAX_DRIFTED_SHARE")]
     if model_name in (TRAFFIC, SALES):
-        found.append(
+        found += [
             Threshold(
                 "ratio_seasonal_naive",
                 "above",
                 ratio,
                 "NIGHTSHIFT_MONITOR_MAX_RATIO_SEASONAL_NAIVE",
-            )
-        )
+            ),
+            Threshold("bias", "above", bias, "NIGHTSHIFT_MONITOR_MAX_ABS_BIAS", shift),
+            Threshold("bias", "below", -bias, "NIGHTSHIFT_MONITOR_MAX_ABS_BIAS", shift),
+        ]
     if model_name == TRAFFIC:
         found += [
             Threshold("coverage_open_hours", "below", low, "NIGHTSHIFT_MONITOR_COVERAGE_BAND"),
@@ -123,21 +123,20 @@ def thresholds(
         ]
     if model_name == SENTIMENT and holdout is not None:
         drop = settings.monitor_max_f1_drop
-        found.append(
-            Threshold(
-                "macro_f1", "below", holdout - drop, f"holdout macro-F1 {holdout:.3f} - {drop:g}"
-            )
-        )
+        why = f"holdout macro-F1 {holdout:.3f} - {drop:g}"
+        found.append(Threshold("macro_f1", "below", holdout - drop, why))
     if model_name == CHURN and holdout is not None:
         drop = settings.monitor_max_auc_drop
-        found.append(
-            Threshold("auc", "below", holdout - drop, f"holdout AUC {holdout:.3f} - {drop:g}")
-        )
-    return found
+        why = f"holdout AUC {holdout:.3f} - {drop:g}"
+        found.append(Threshold("auc", "below", holdout - drop, why, CHURN_HORIZON_DAYS))
+    # Everything else is judged on the main window.
+    return [t if t.window_days else replace(t, window_days=window) for t in found]
 
 
-def judged_window(settings: Settings, model_name: str) -> int:
-    return CHURN_HORIZON_DAYS if model_name == CHURN else settings.monitor_window_days
+def figure_windows(settings: Settings) -> tuple[int, ...]:
+    """The trailing windows the monitor measures: the night alone, the shift window and the
+    main window."""
+    return tuple(sorted({1, settings.monitor_shift_days, settings.monitor_window_days}))
 
 
 def evaluate(
@@ -149,45 +148,27 @@ def evaluate(
     holdout: float | None = None,
 ) -> list[Event]:
     """The events of one model tonight: every judged figure that crossed a threshold."""
-    window = judged_window(settings, model_name)
     events = []
     for threshold in thresholds(settings, model_name, holdout):
         if threshold.metric == DRIFTED_SHARE:
             if drifted_share is not None and threshold.crossed(drifted_share[0]):
                 events.append(
-                    Event(
-                        model_name,
-                        version,
-                        DRIFTED_SHARE,
-                        "chain",
-                        None,
-                        settings.monitor_window_days,
-                        drifted_share[0],
-                        threshold,
-                    )
-                )
+                    Event(model_name, version, DRIFTED_SHARE, "chain", None,
+                          settings.monitor_window_days, drifted_share[0], threshold)
+                )  # fmt: skip
             continue
         for figure in figures:
             judged = (
                 figure.model_name == model_name
                 and figure.metric == threshold.metric
-                and figure.window_days == window
-                and figure.value is not None
+                and figure.window_days == threshold.window_days
                 and figure.n_obs >= settings.monitor_min_observations
             )
             if judged and figure.value is not None and threshold.crossed(figure.value):
                 events.append(
-                    Event(
-                        model_name,
-                        version,
-                        figure.metric,
-                        figure.scope,
-                        figure.store_id,
-                        window,
-                        figure.value,
-                        threshold,
-                    )
-                )
+                    Event(model_name, version, figure.metric, figure.scope, figure.store_id,
+                          figure.window_days, figure.value, threshold)
+                )  # fmt: skip
     return events
 
 

@@ -126,9 +126,10 @@ def _sample(frame: pd.DataFrame, rows: int) -> pd.DataFrame:
 def _stride(engine: Engine, first: date, last: date, rows: int) -> int:
     """About one row in this many keeps ``rows`` of a store-hour window."""
     with engine.connect() as conn:
-        stores = conn.execute(sql("ref/store_ids")).scalars().all()
-    expected = max(len(stores), 1) * 24 * ((last - first).days + 1)
-    return max(1, expected // rows)
+        found = conn.execute(
+            sql("monitoring/door_count_rows"), {"first": first, "last": last}
+        ).scalar_one()
+    return max(1, int(found) // rows)
 
 
 def input_frames(

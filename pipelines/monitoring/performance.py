@@ -1,7 +1,8 @@
 """How well each model did once the actuals landed (pure pandas on rows read by ``sql/monitoring``).
 
-Per model, for the business date alone (``window_days`` 1) and for the trailing window the
-degradation checks judge (``monitor_window_days``), per store and for the chain:
+Per model, for the business date alone (``window_days`` 1) and for the trailing windows the
+degradation checks judge (``monitor_shift_days``, ``monitor_window_days``), per store and for
+the chain:
 
 * traffic (``traffic_rnn``): P50 MAE, MASE (scaled by each store's seasonal-naive error over the
   4 weeks before the window), MAE ratio to seasonal naive (same hour last week) and to the 4-week
@@ -13,7 +14,8 @@ degradation checks judge (``monitor_window_days``), per store and for the chain:
 * churn (``customer_churn``): ROC AUC and Brier score of the scores of the night whose 30 days
   ended on the business date (``window_days`` 30).
 
-Forecast models also keep the day's totals (``actual_total``, ``forecast_total``,
+Forecast models also keep their relative ``bias`` (sum of forecast minus actual over the actual:
+a level shift shows there first) and the day's totals (``actual_total``, ``forecast_total``,
 ``abs_error_total``, ``horizon_days_min``/``max``): the analytics accuracy views add those up.
 Each figure names the model versions whose predictions it scored.
 """
@@ -100,8 +102,11 @@ def _figures(
 
 
 def _totals(actual: np.ndarray, forecast: np.ndarray, horizon: np.ndarray) -> Metrics:
+    """The additive totals (what the weekly accuracy views sum) and the relative bias."""
     n = len(actual)
+    volume = float(actual.sum())
     return {
+        "bias": ((float(forecast.sum()) - volume) / volume if volume > 0 else None, n),
         "actual_total": (float(actual.sum()), n),
         "forecast_total": (float(forecast.sum()), n),
         "abs_error_total": (float(np.abs(forecast - actual).sum()), n),
@@ -188,53 +193,55 @@ def _read(engine: Engine, name: str, params: dict[str, object]) -> pd.DataFrame:
         return pd.read_sql(sql(f"monitoring/{name}"), conn, params=params)
 
 
-def _day_and_window(
+def _windows(
     model: str,
     frame: pd.DataFrame,
     day: date,
-    window_days: int,
+    windows: tuple[int, ...],
     metrics: Callable[[pd.DataFrame], Metrics],
 ) -> list[Figure]:
-    tonight = frame[pd.to_datetime(frame["business_date"]).dt.date == day]
-    figures = _figures(model, tonight, 1, metrics)
-    if window_days > 1:
-        figures += _figures(model, frame, window_days, metrics)
+    """Figures over each trailing window ending on ``day`` (1 = the business date alone)."""
+    dates = pd.to_datetime(frame["business_date"]).dt.date
+    figures = []
+    for days in sorted(set(windows)):
+        rows = frame[dates > day - timedelta(days=days)]
+        figures += _figures(model, rows, days, metrics)
     return figures
 
 
-def traffic(engine: Engine, day: date, window_days: int) -> tuple[list[Figure], Scored]:
-    first = day - timedelta(days=window_days - 1)
+def traffic(engine: Engine, day: date, windows: tuple[int, ...]) -> tuple[list[Figure], Scored]:
+    first = day - timedelta(days=max(windows) - 1)
     frame = _read(engine, "traffic_scored", {"first": first, "last": day})
     scale = _read(engine, "traffic_mase_scale", {"first": first})
     metrics = traffic_metrics(scale.set_index("store_id")["scale"])
-    figures = _day_and_window(TRAFFIC, frame, day, window_days, metrics)
+    figures = _windows(TRAFFIC, frame, day, windows, metrics)
     return figures, Scored(TRAFFIC, frame, first, day)
 
 
-def sales(engine: Engine, day: date, window_days: int) -> tuple[list[Figure], Scored]:
-    first = day - timedelta(days=window_days - 1)
+def sales(engine: Engine, day: date, windows: tuple[int, ...]) -> tuple[list[Figure], Scored]:
+    first = day - timedelta(days=max(windows) - 1)
     frame = _read(engine, "sales_scored", {"first": first, "last": day})
-    figures = _day_and_window(SALES, frame, day, window_days, sales_metrics)
+    figures = _windows(SALES, frame, day, windows, sales_metrics)
     return figures, Scored(SALES, frame, first, day)
 
 
-def sentiment(engine: Engine, day: date, window_days: int) -> tuple[list[Figure], Scored]:
-    first = day - timedelta(days=window_days - 1)
+def sentiment(engine: Engine, day: date, windows: tuple[int, ...]) -> tuple[list[Figure], Scored]:
+    first = day - timedelta(days=max(windows) - 1)
     frame = _read(engine, "sentiment_scored", {"first": first, "last": day})
-    figures = _day_and_window(SENTIMENT, frame, day, window_days, sentiment_metrics)
+    figures = _windows(SENTIMENT, frame, day, windows, sentiment_metrics)
     return figures, Scored(SENTIMENT, frame, first, day)
 
 
-def churn(engine: Engine, day: date, window_days: int) -> tuple[list[Figure], Scored]:
+def churn(engine: Engine, day: date, windows: tuple[int, ...]) -> tuple[list[Figure], Scored]:
     """The scores of the night CHURN_HORIZON_DAYS ago: tonight their 30 days are complete."""
-    del window_days  # the churn label fixes its own window
+    del windows  # the churn label fixes its own window
     run_date = day - timedelta(days=CHURN_HORIZON_DAYS)
     frame = _read(engine, "churn_scored", {"run_date": run_date})
     figures = _figures(CHURN, frame, CHURN_HORIZON_DAYS, churn_metrics)
     return figures, Scored(CHURN, frame, run_date, day)
 
 
-MEASURES: dict[str, Callable[[Engine, date, int], tuple[list[Figure], Scored]]] = {
+MEASURES: dict[str, Callable[[Engine, date, tuple[int, ...]], tuple[list[Figure], Scored]]] = {
     TRAFFIC: traffic,
     SALES: sales,
     SENTIMENT: sentiment,

@@ -15,6 +15,7 @@ says so in model_status / data_quality and goes on; only the warehouse itself fa
 from __future__ import annotations
 
 import logging
+import time
 import warnings
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -149,9 +150,12 @@ class _Reports:
         self.keep(night, "performance", snapshot)
 
     def figures(self, night: ModelNight) -> None:
-        window = degradation.judged_window(self.settings, night.model_name)
+        from pipelines.monitoring.performance import CHURN_HORIZON_DAYS
         from pipelines.monitoring.workspace import FIGURE_PANELS
 
+        window = (
+            CHURN_HORIZON_DAYS if night.model_name == CHURN else self.settings.monitor_window_days
+        )
         values = {
             f.metric: float(f.value)
             for f in night.figures
@@ -173,10 +177,12 @@ class _Reports:
 
 def _guarded(night: ModelNight, what: str, step: Any, *args: Any) -> None:
     """Run one report step; a failure of a report is recorded, not a failed night."""
+    began = time.monotonic()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # sklearn/Evidently chatter on tiny samples
             step(*args)
+        log.info("%s: %s report in %.1f s", night.model_name, what, time.monotonic() - began)
     except Exception as error:  # Evidently on unusual data: record it, keep monitoring
         log.exception("%s: %s report failed", night.model_name, what)
         night.note("partial", f"{what} report failed: {type(error).__name__}: {error}")
@@ -204,7 +210,7 @@ def measure_model(
     else:
         night.note("no_champion", f"no {model_name} model yet: drift not measured")
     night.figures, scored = performance.MEASURES[model_name](
-        engine, day, settings.monitor_window_days
+        engine, day, degradation.figure_windows(settings)
     )
     if not night.figures:
         night.note("no_actuals_yet", NO_ACTUALS[model_name])

@@ -292,7 +292,10 @@ def _monitor_nights(engine: Engine) -> None:
     """What the nightly monitor writes for the sample's nights (its forecast figures)."""
     for day in (22, 23, 24):
         night = date(2026, 11, day)
-        figures = performance.traffic(engine, night, 7)[0] + performance.sales(engine, night, 7)[0]
+        figures = (
+            performance.traffic(engine, night, (1, 7))[0]
+            + performance.sales(engine, night, (1, 7))[0]
+        )
         store.replace_night(engine, store.NightFigures(night, f"night-{day}", figures))
 
 
