@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -89,15 +90,29 @@ def _metadata(day: date, model_name: str, version: str | None, run_id: str) -> d
     }
 
 
+def comparable(inputs: Inputs) -> tuple[list[str], list[str]]:
+    """(columns to compare, columns left out): a column that is empty on either side, or holds
+    one value on both (no rain all month, no promotion), has no distribution to compare (and
+    Evidently cannot bin it)."""
+    kept, left_out = [], []
+    for column in inputs.columns:
+        reference, current = inputs.reference[column], inputs.current[column]
+        values = pd.concat([reference, current]).nunique(dropna=True)
+        if reference.notna().any() and current.notna().any() and values > 1:
+            kept.append(column)
+        else:
+            left_out.append(column)
+    return kept, left_out
+
+
 def drift_report(
-    inputs: Inputs, day: date, version: str | None, run_id: str
+    inputs: Inputs, day: date, version: str | None, run_id: str, columns: list[str]
 ) -> tuple[Any, list[ColumnDrift]]:
-    """The drift snapshot of ``inputs`` and each column's verdict."""
+    """The drift snapshot of ``columns`` of ``inputs`` and each column's verdict."""
     evidently()
     from evidently.presets import DataDriftPreset
 
-    columns = list(inputs.columns)
-    definition = _definition(inputs.columns)
+    definition = _definition({c: inputs.columns[c] for c in columns})
     report = evidently().Report(
         [DataDriftPreset(columns=columns)],
         include_tests=True,
@@ -197,14 +212,20 @@ def _performance_frame(scored: Scored, ev: Any) -> tuple[pd.DataFrame, Any, Any]
     raise ValueError(f"no performance report for {scored.model_name}")
 
 
-def save_html(snapshot: Any, path: Path) -> Path:
-    """Write ``snapshot`` as HTML next to one shared copy of Evidently's script bundle."""
+@cache
+def _bundle() -> tuple[str, str]:
+    """(Evidently's script bundle, the file name a night's folder keeps it under)."""
     import evidently as module
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     bundle = Path(module.__file__).parent / "nbextension" / "static" / "index.js"
-    script = bundle.read_text(encoding="utf-8")
-    shared = path.parent / f"evidently-{module.__version__}.js"
+    return bundle.read_text(encoding="utf-8"), f"evidently-{module.__version__}.js"
+
+
+def save_html(snapshot: Any, path: Path) -> Path:
+    """Write ``snapshot`` as HTML next to one shared copy of Evidently's script bundle."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    script, name = _bundle()
+    shared = path.parent / name
     if not shared.exists():
         shared.write_text(script, encoding="utf-8")
     html = snapshot.get_html_str(as_iframe=False)

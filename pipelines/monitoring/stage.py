@@ -105,12 +105,18 @@ class _Reports:
 
     def __init__(self, settings: Settings, window: RunWindow, workspace: Any) -> None:
         self.settings, self.window, self.workspace = settings, window, workspace
+        self.projects: dict[str, Any] = {}
         day = window.business_date
         self.folder = settings.data_dir / "reports" / day.isoformat() / "monitoring"
 
+    def project(self, model_name: str) -> Any:
+        if model_name not in self.projects:
+            features = list(frames.INPUTS[model_name].columns)
+            self.projects[model_name] = project_for(self.workspace, model_name, features)
+        return self.projects[model_name]
+
     def keep(self, night: ModelNight, kind: str, snapshot: Any) -> None:
-        features = list(frames.INPUTS[night.model_name].columns)
-        project = project_for(self.workspace, night.model_name, features)
+        project = self.project(night.model_name)
         put_snapshot(
             self.workspace, project, night.model_name, self.window.business_date, kind, snapshot
         )
@@ -137,8 +143,15 @@ class _Reports:
             first, last = inputs.reference_window if side == "reference" else inputs.current_window
             night.note("partial", f"{kind} drift not measured: no {side} rows ({first}..{last})")
             return
+        columns, left_out = reports.comparable(inputs)
+        if left_out:
+            night.notes.append(
+                f"{kind} drift: {', '.join(left_out)} constant or empty, not compared"
+            )
+        if not columns:
+            return
         snapshot, verdicts = reports.drift_report(
-            inputs, day, night.version, self.window.dag_run_id
+            inputs, day, night.version, self.window.dag_run_id, columns
         )
         self.keep(night, f"{kind}-drift", snapshot)
         night.drift += _drift_rows(inputs, verdicts, night)
@@ -203,6 +216,7 @@ def measure_model(
     engine: Engine, settings: Settings, window: RunWindow, model_name: str, builder: _Reports
 ) -> ModelNight:
     day = window.business_date
+    builder.project(model_name)  # every model has its project, even before its first report
     night = ModelNight(model_name, version=served(engine, settings, model_name, day))
     if night.version is not None:
         registered = frames.trained_on(engine, model_name, night.version)

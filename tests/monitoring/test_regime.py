@@ -154,7 +154,10 @@ def test_rerunning_the_flagged_night_keeps_its_events_and_sends_no_second_email(
     after = [(e.metric, e.scope, e.store_id, e.alerted, e.resolved_on) for e in _events(chain)]
     assert after == before
     assert len(sink.wait_for(mails, timeout_s=1)) == mails
-    assert chain.rows(
-        "select count(*) as n from monitoring.model_performance where business_date = :d",
-        d=flagged,
-    ) == figures
+    assert (
+        chain.rows(
+            "select count(*) as n from monitoring.model_performance where business_date = :d",
+            d=flagged,
+        )
+        == figures
+    )
