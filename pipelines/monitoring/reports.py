@@ -90,19 +90,25 @@ def _metadata(day: date, model_name: str, version: str | None, run_id: str) -> d
     }
 
 
-def comparable(inputs: Inputs) -> tuple[list[str], list[str]]:
-    """(columns to compare, columns left out): a column that is empty on either side, or holds
-    one value on both (no rain all month, no promotion), has no distribution to compare (and
-    Evidently cannot bin it)."""
-    kept, left_out = [], []
-    for column in inputs.columns:
+def comparable(inputs: Inputs) -> tuple[list[str], list[str], list[str]]:
+    """(columns to compare, constant columns, empty columns). A column holding one value on both
+    sides (no rain all month, no promotion) did not drift and has no distribution to compare
+    (Evidently cannot bin it); one empty on either side cannot be judged."""
+    kept, constant, empty = [], [], []
+    for column, kind in inputs.columns.items():
         reference, current = inputs.reference[column], inputs.current[column]
-        values = pd.concat([reference, current]).nunique(dropna=True)
-        if reference.notna().any() and current.notna().any() and values > 1:
-            kept.append(column)
+        if not (reference.notna().any() and current.notna().any()):
+            empty.append(column)
+            continue
+        values = pd.concat([reference, current]).dropna()
+        if kind == "numerical":
+            # Equal up to float noise (a mean summed in another order) is one value too.
+            span = float(values.max() - values.min())
+            varies = span > 1e-9 * max(1.0, abs(float(values.max())))
         else:
-            left_out.append(column)
-    return kept, left_out
+            varies = values.nunique() > 1
+        (kept if varies else constant).append(column)
+    return kept, constant, empty
 
 
 def drift_report(

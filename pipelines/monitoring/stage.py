@@ -56,6 +56,7 @@ class ModelNight:
     notes: list[str] = field(default_factory=list)
     status: str = "ok"
     events: list[degradation.Event] = field(default_factory=list)
+    constant_inputs: int = 0  # inputs with one value in both windows (did not drift)
 
     def note(self, status: str, text: str) -> None:
         self.notes.append(text)
@@ -143,11 +144,13 @@ class _Reports:
             first, last = inputs.reference_window if side == "reference" else inputs.current_window
             night.note("partial", f"{kind} drift not measured: no {side} rows ({first}..{last})")
             return
-        columns, left_out = reports.comparable(inputs)
-        if left_out:
-            night.notes.append(
-                f"{kind} drift: {', '.join(left_out)} constant or empty, not compared"
-            )
+        columns, constant, empty = reports.comparable(inputs)
+        if constant:
+            night.notes.append(f"{kind} drift: {', '.join(constant)} constant, not compared")
+        if empty:
+            night.notes.append(f"{kind} drift: {', '.join(empty)} empty, not compared")
+        if kind == "data":
+            night.constant_inputs = len(constant)
         if not columns:
             return
         snapshot, verdicts = reports.drift_report(
@@ -235,8 +238,10 @@ def measure_model(
     if not scored.frame.empty:
         _guarded(night, "performance", builder.performance, night, scored)
         _guarded(night, "figures", builder.figures, night)
+    # A constant input did not drift: it counts in the share (an empty one is unknown).
     data = [row for row in night.drift if row["drift_kind"] == "data"]
-    share = (sum(r["drifted"] for r in data) / len(data), len(data)) if data else None
+    judged = len(data) + night.constant_inputs
+    share = (sum(r["drifted"] for r in data) / judged, judged) if data else None
     holdout = degradation.holdout_score(engine, model_name, night.version)
     night.events = degradation.evaluate(
         settings, model_name, night.version, night.figures, share, holdout

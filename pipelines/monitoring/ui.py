@@ -22,7 +22,8 @@ def ui_config(workspace: Path, host: str, port: int) -> Any:
 
 def serve(workspace: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Run the UI until interrupted (blocks)."""
+    config = ui_config(workspace, host, port)  # imports Evidently the compatible way first
     from evidently.ui.service.app import run
 
     workspace.mkdir(parents=True, exist_ok=True)
-    run(ui_config(workspace, host, port))
+    run(config)

@@ -65,26 +65,14 @@ def _metric(metric: str, legend: str, tags: list[str], labels: dict[str, str]) -
 
 
 def _panels(model_name: str, features: Sequence[str]) -> list[Any]:
-    from evidently.sdk.panels import counter_panel, line_plot_panel
+    from evidently.sdk.panels import line_plot_panel
 
     share = {"value_type": "share"}
     panels = [
-        counter_panel(
-            title="Drifted input features (share, latest night)",
-            values=[_metric("DriftedColumnsCount", "share", ["data_drift"], share)],
-            size="half",
-            aggregation="last",
-        ),
         line_plot_panel(
             title="Drifted input features (share)",
             values=[_metric("DriftedColumnsCount", "share", ["data_drift"], share)],
             size="half",
-        ),
-        line_plot_panel(
-            title="Input drift score per feature",
-            values=[
-                _metric("ValueDrift", name, ["data_drift"], {"column": name}) for name in features
-            ],
         ),
         line_plot_panel(
             title="Prediction drift score",
@@ -92,6 +80,12 @@ def _panels(model_name: str, features: Sequence[str]) -> list[Any]:
                 _metric("ValueDrift", "prediction", ["prediction_drift"], {"column": "prediction"})
             ],
             size="half",
+        ),
+        line_plot_panel(
+            title="Input drift score per feature",
+            values=[
+                _metric("ValueDrift", name, ["data_drift"], {"column": name}) for name in features
+            ],
         ),
     ]
     for metric, title, labels in PERFORMANCE_PANELS[model_name]:
