@@ -17,7 +17,10 @@ from pipelines.db.roles import ANALYST_ROLE
 from pipelines.paths import REPO_ROOT
 
 DICTIONARY = (REPO_ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
-SCHEMAS = list(migrate.script_directory().get_revision("0001_foundation").module.SCHEMAS)
+SCHEMAS = [
+    *migrate.script_directory().get_revision("0001_foundation").module.SCHEMAS,
+    "monitoring",  # 0008_monitoring
+]
 
 
 def _sections(markdown: str) -> dict[str, str]:
