@@ -94,7 +94,9 @@ def comparable(inputs: Inputs) -> tuple[list[str], list[str], list[str]]:
     """(columns to compare, constant columns, empty columns). A column holding one value on both
     sides (no rain all month, no promotion) did not drift and has no distribution to compare
     (Evidently cannot bin it); one empty on either side cannot be judged."""
-    kept, constant, empty = [], [], []
+    kept: list[str] = []
+    constant: list[str] = []
+    empty: list[str] = []
     for column, kind in inputs.columns.items():
         reference, current = inputs.reference[column], inputs.current[column]
         if not (reference.notna().any() and current.notna().any()):
