@@ -165,7 +165,7 @@ class Settings(BaseSettings):
         ge=1,
         le=28,
         description="Days of actuals the monitor judges a model on (its trailing window); a "
-        "degradation is not raised again for the same figure within this many days.",
+        "model flagged as degraded is not flagged again within this many days.",
     )
     monitor_max_ratio_seasonal_naive: float = Field(
         default=1.3,

@@ -12,11 +12,12 @@ days just ended), per store and for the chain, where a figure rests on at least
   ``monitor_max_auc_drop`` below the holdout score the model version was registered with;
 * every model: share of input features that drifted above ``monitor_max_drifted_share``.
 
-A crossing is an event in monitoring.degradation_events (action ``retrain_next_night``); the
-same figure is not raised again within the window (its trailing figures keep the bad days for
-that long). The next night's train task asks ``retrain_requested`` before reusing a model and
-trains instead; its decision in ops.model_promotions starts with ``monitoring: ...``
-(``acted_on``, called where the decision is written), which marks the events resolved.
+A crossing is an event in monitoring.degradation_events (action ``retrain_next_night``); a
+model flagged is not flagged again within the main window (its trailing figures keep the bad
+days, and the old model's predictions, that long). The next night's train task asks
+``retrain_requested`` before reusing a model and trains instead; its decision in
+ops.model_promotions starts with ``monitoring: ...`` (``acted_on``, called where the decision is
+written), which marks the events resolved.
 """
 
 from __future__ import annotations
@@ -173,22 +174,22 @@ def evaluate(
 
 
 def record(engine: Engine, day: date, run_id: str, events: list[Event], days: int) -> list[Event]:
-    """Replace the night's events with ``events`` (less those already raised in the ``days``
-    before); a re-run keeps whether an event was alerted and acted on. Returns what was kept."""
+    """Replace the night's events with ``events``, less those of models already flagged in the
+    ``days`` before; a re-run keeps whether an event was alerted and acted on. Returns what was
+    kept."""
     with engine.begin() as conn:
-        recent = {
-            tuple(r)
-            for r in conn.execute(
+        recent = set(
+            conn.execute(
                 sql("monitoring/events_recent"), {"business_date": day, "days": days}
-            )
-        }
+            ).scalars()
+        )
         before = {
             (r.model_name, r.metric, r.scope, r.store_id): r
             for r in conn.execute(sql("monitoring/events_existing"), {"business_date": day})
         }
         kept = []
         for event in events:
-            if event.key in recent:
+            if event.model_name in recent:
                 continue
             earlier = before.get(event.key)
             if earlier is not None:

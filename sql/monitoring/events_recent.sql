@@ -1,4 +1,5 @@
--- Figures already flagged in the window before the business date: not raised again.
-select distinct model_name, metric, scope, store_id
+-- Models flagged in the window before the business date: their trailing figures still hold the
+-- days that flagged them (and the retrain has had no time to show), so they are not raised again.
+select distinct model_name
 from monitoring.degradation_events
 where business_date between cast(:business_date as date) - :days and cast(:business_date as date) - 1

@@ -67,9 +67,12 @@ def test_an_event_is_raised_once_per_window_and_rerun_safely(
     # A re-run of the night keeps the event as it was (alerted), not a fresh one to alert.
     [again] = degradation.record(warehouse_engine, DAY, "run-2", [event], 7)
     assert again.alerted
-    # The next nights, within the window, the same figure is not raised again.
+    # The next nights, within the window, the model is not flagged again, on any figure.
     later = DAY + timedelta(days=3)
-    assert degradation.record(warehouse_engine, later, "run-3", [event], 7) == []
+    other = degradation.evaluate(
+        settings, "traffic_rnn", "5", [_figure("coverage_open_hours", 0.1, 7)], None
+    )
+    assert degradation.record(warehouse_engine, later, "run-3", [event, *other], 7) == []
     assert degradation.record(warehouse_engine, DAY + timedelta(days=8), "r", [event], 7) != []
 
 
