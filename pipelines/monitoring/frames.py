@@ -50,7 +50,8 @@ class InputSpec:
     columns: dict[str, str]
     days_back: int
     holdout_days: int
-    hourly: bool = False  # one row per store-hour: sample in SQL by a hash stride
+    # Large tables are sampled in SQL by a hash stride sized from a row count (see ROW_COUNTS).
+    sampled: str | None = None
 
 
 NUM, CAT = "numerical", "categorical"
@@ -61,7 +62,7 @@ INPUTS: dict[str, InputSpec] = {
         {"count": NUM, "discount_depth": NUM, "temperature": NUM, "precipitation": NUM},
         730,
         7,
-        hourly=True,
+        sampled="hourly",
     ),
     # pipelines.training.sales: HISTORY_DAYS = 730, FORECAST_DAYS = 14 held out.
     SALES: InputSpec(
@@ -89,13 +90,14 @@ INPUTS: dict[str, InputSpec] = {
         },
         30 + 14 * 7,
         30,
+        sampled="members",
     ),
 }
-PREDICTIONS: dict[str, tuple[str, dict[str, str]]] = {
-    TRAFFIC: ("predictions_traffic", {"prediction": NUM}),
-    SALES: ("predictions_sales", {"prediction": NUM}),
-    SENTIMENT: ("predictions_sentiment", {"prediction": NUM, "label": CAT}),
-    CHURN: ("predictions_churn", {"prediction": NUM}),
+PREDICTIONS: dict[str, tuple[str, dict[str, str], str | None]] = {
+    TRAFFIC: ("predictions_traffic", {"prediction": NUM}, None),
+    SALES: ("predictions_sales", {"prediction": NUM}, None),
+    SENTIMENT: ("predictions_sentiment", {"prediction": NUM, "label": CAT}, None),
+    CHURN: ("predictions_churn", {"prediction": NUM}, "members"),
 }
 
 
@@ -123,12 +125,16 @@ def _sample(frame: pd.DataFrame, rows: int) -> pd.DataFrame:
     return frame.sample(n=rows, random_state=SAMPLE_SEED).reset_index(drop=True)
 
 
-def _stride(engine: Engine, first: date, last: date, rows: int) -> int:
-    """About one row in this many keeps ``rows`` of a store-hour window."""
+# Row-count queries that size a deterministic SQL-side sample, by the table a query reads.
+ROW_COUNTS = {"hourly": "monitoring/door_count_rows", "members": "monitoring/churn_score_rows"}
+
+
+def _stride(engine: Engine, counter: str | None, first: date, last: date, rows: int) -> int:
+    """About one row in this many keeps ``rows`` of the window (1: read them all)."""
+    if counter is None:
+        return 1
     with engine.connect() as conn:
-        found = conn.execute(
-            sql("monitoring/door_count_rows"), {"first": first, "last": last}
-        ).scalar_one()
+        found = conn.execute(sql(ROW_COUNTS[counter]), {"first": first, "last": last}).scalar_one()
     return max(1, int(found) // rows)
 
 
@@ -145,10 +151,11 @@ def input_frames(
     trained = registered[0] if registered else day
     ref_first = trained - timedelta(days=spec.days_back)
     ref_last = trained - timedelta(days=spec.holdout_days)
-    stride = _stride(engine, ref_first, ref_last, reference_rows) if spec.hourly else 1
+    stride = _stride(engine, spec.sampled, ref_first, ref_last, reference_rows)
     reference = _sample(_read(engine, spec.query, ref_first, ref_last, stride), reference_rows)
     cur_first = day - timedelta(days=window_days - 1)
-    current = _sample(_read(engine, spec.query, cur_first, day), reference_rows)
+    stride = _stride(engine, spec.sampled, cur_first, day, reference_rows)
+    current = _sample(_read(engine, spec.query, cur_first, day, stride), reference_rows)
     return Inputs(
         model_name,
         "data",
@@ -161,11 +168,13 @@ def input_frames(
 
 
 def prediction_frames(engine: Engine, model_name: str, day: date, reference_rows: int) -> Inputs:
-    query, columns = PREDICTIONS[model_name]
+    query, columns, sampled = PREDICTIONS[model_name]
     ref_first = day - timedelta(days=PREDICTION_REFERENCE_NIGHTS)
     ref_last = day - timedelta(days=1)
-    reference = _sample(_read(engine, query, ref_first, ref_last), reference_rows)
-    current = _sample(_read(engine, query, day, day), reference_rows)
+    stride = _stride(engine, sampled, ref_first, ref_last, reference_rows)
+    reference = _sample(_read(engine, query, ref_first, ref_last, stride), reference_rows)
+    stride = _stride(engine, sampled, day, day, reference_rows)
+    current = _sample(_read(engine, query, day, day, stride), reference_rows)
     return Inputs(
         model_name, "prediction", columns, reference, current, (ref_first, ref_last), (day, day)
     )
