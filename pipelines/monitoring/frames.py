@@ -1,10 +1,11 @@
 """What each model's drift reports compare: its inputs (or outputs) in a reference window against
 the night's, as data frames read by ``sql/monitoring/drift_*`` and ``predictions_*``.
 
-* Input drift: the reference is the model version's training window, derived from the night it
-  was trained (``ops.model_promotions``) and the training module's own window constants; the
-  current data is the monitor's window ending on the business date (the inputs the night's
-  models read). Large windows are sampled, deterministically, to ``monitor_reference_rows``.
+* Input drift: the reference is the end of the model version's training window (its last
+  REFERENCE_DAYS days before the holdout), derived from the night it was trained
+  (``ops.model_promotions``) and the training module's own window constants; the current data is
+  the monitor's window ending on the business date (the inputs the night's models read). Large
+  windows are sampled, deterministically, to ``monitor_reference_rows``.
 * Prediction drift: tonight's predictions against those of the 28 nights before.
 """
 
@@ -20,6 +21,8 @@ from pipelines.monitoring.performance import CHURN, SALES, SENTIMENT, TRAFFIC
 from pipelines.sqlfiles import sql
 
 PREDICTION_REFERENCE_NIGHTS = 28
+# Input drift compares the night with the last this-many days of the training window.
+REFERENCE_DAYS = 28
 # Sampling seed: the same night gives the same sample (re-runs reproduce their reports).
 SAMPLE_SEED = 7
 
@@ -149,8 +152,12 @@ def input_frames(
     spec = INPUTS[model_name]
     registered = trained_on(engine, model_name, version)
     trained = registered[0] if registered else day
-    ref_first = trained - timedelta(days=spec.days_back)
     ref_last = trained - timedelta(days=spec.holdout_days)
+    # The end of the training window: what the model saw last. Against two years, a week of
+    # weather, traffic and promotions differs by season alone, every week.
+    ref_first = max(
+        trained - timedelta(days=spec.days_back), ref_last - timedelta(days=REFERENCE_DAYS)
+    )
     stride = _stride(engine, spec.sampled, ref_first, ref_last, reference_rows)
     reference = _sample(_read(engine, spec.query, ref_first, ref_last, stride), reference_rows)
     cur_first = day - timedelta(days=window_days - 1)

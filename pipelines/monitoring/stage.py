@@ -26,8 +26,21 @@ from sqlalchemy import Engine
 
 from pipelines.monitoring import degradation, frames, performance, quality, reports, store
 from pipelines.monitoring.alerting import send_degradation_alert
-from pipelines.monitoring.performance import CHURN, SALES, SENTIMENT, TRAFFIC, Figure
-from pipelines.monitoring.workspace import open_workspace, project_for, put_snapshot, workspace_dir
+from pipelines.monitoring.performance import (
+    CHURN,
+    CHURN_HORIZON_DAYS,
+    SALES,
+    SENTIMENT,
+    TRAFFIC,
+    Figure,
+)
+from pipelines.monitoring.workspace import (
+    FIGURE_PANELS,
+    open_workspace,
+    project_for,
+    put_snapshot,
+    workspace_dir,
+)
 from pipelines.settings import Settings
 from pipelines.sqlfiles import sql
 from pipelines.window import RunWindow
@@ -166,9 +179,6 @@ class _Reports:
         self.keep(night, "performance", snapshot)
 
     def figures(self, night: ModelNight) -> None:
-        from pipelines.monitoring.performance import CHURN_HORIZON_DAYS
-        from pipelines.monitoring.workspace import FIGURE_PANELS
-
         window = (
             CHURN_HORIZON_DAYS if night.model_name == CHURN else self.settings.monitor_window_days
         )
