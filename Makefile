@@ -19,7 +19,7 @@ STAMP := $(VENV)/.installed$(if $(filter cuda,$(TORCH_VARIANT)),-cuda,)
 DEMO_DATE ?= 2026-11-22
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-deps demo test test-fast lint format lock bench bench-ingest bench-models bench-nightly bench-plans airflow airflow-stop backfill mlflow-ui db-start db-stop clean
+.PHONY: help setup system-deps demo test test-fast lint format lock bench bench-ingest bench-models bench-nightly bench-plans airflow airflow-stop backfill mlflow-ui monitor db-start db-stop clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -106,6 +106,9 @@ backfill: setup ## Backfill nights START..END (logical dates, YYYY-MM-DD) on the
 
 mlflow-ui: setup ## Open the MLflow UI on the configured tracking store (http://127.0.0.1:5000)
 	$(BIN)/mlflow ui --backend-store-uri "$$($(BIN)/python -c 'from pipelines.settings import get_settings; print(get_settings().tracking_uri)')" --host 127.0.0.1 --port 5000
+
+monitor: setup ## Evidently UI on the monitoring workspace: a project per model, dashboards across nights (http://127.0.0.1:8000)
+	$(BIN)/nightshift monitor ui --host 127.0.0.1 --port $(or $(MONITOR_PORT),8000)
 
 db-start: setup ## Start the embedded PostgreSQL
 	$(BIN)/nightshift db start

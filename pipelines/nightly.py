@@ -150,6 +150,14 @@ def send_reports(window_ref: WindowRef) -> Counts:
     return send(*_context(window_ref))
 
 
+def monitor(window_ref: WindowRef, dag_id: str | None = None) -> Counts:
+    """Model performance, drift reports, data quality and degradation (pipelines.monitoring);
+    ``dag_id``: whose task durations to record (inside Airflow)."""
+    from pipelines.monitoring.stage import monitor as run_monitor
+
+    return run_monitor(*_context(window_ref), dag_id=dag_id)
+
+
 # The DAG's generic tasks look their work up here by name.
 TRAINERS: dict[str, Callable[..., Counts]] = {
     "traffic": train_traffic,
@@ -180,8 +188,11 @@ def close_run(window_ref: WindowRef, results: dict[str, Counts]) -> Counts:
         for stage, counts in results.items()
         for key, value in counts.items()
     }
-    engine, _, window = _context(window_ref)
+    engine, settings, window = _context(window_ref)
     runs.record_finish(engine, window, "success", merged)
+    from pipelines.monitoring import durations
+
+    durations.record(engine, settings, window)  # the whole night's, now that it is done
     return merged
 
 

@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 import torch
 
+from models.common.torch_device import cpu_threads
 from models.traffic.features import CALENDAR_FEATURES
 from models.traffic.forecast import TrafficForecaster
-from models.traffic.train import cpu_threads
 from models.traffic.windows import STEP_FEATURES, Batch
 
 HOURS_PER_DAY = 24

@@ -13,6 +13,7 @@ from pipelines.simulator import customers as members_mod
 from pipelines.simulator.formats import PROFILES
 from pipelines.simulator.pos import build_lines, build_tickets, match_visits, payment_types
 from pipelines.simulator.promotions import PromotionPlan, plan_promotions, promotion_effect
+from pipelines.simulator.regime import RegimeChange, level_factors
 from pipelines.simulator.reviews import experience, review_mask
 from pipelines.simulator.seasonality import DayContext, build_day_contexts
 from pipelines.simulator.stores import Stores, build_stores
@@ -69,6 +70,7 @@ class Simulation:
     counter: DoorCounter
     same_city: list[np.ndarray]
     reviews_written: int = 0
+    regime_changes: tuple[RegimeChange, ...] = ()
 
     def rng(self, day: date, stream: str) -> np.random.Generator:
         """An independent, reproducible random stream per (seed, day, purpose)."""
@@ -82,7 +84,14 @@ def expected_tickets(stores: Stores, level: np.ndarray) -> np.ndarray:
     return daily * level
 
 
-def start_simulation(stores: int, start: date, end: date, seed: int, country: str) -> Simulation:
+def start_simulation(
+    stores: int,
+    start: date,
+    end: date,
+    seed: int,
+    country: str,
+    regime_changes: tuple[RegimeChange, ...] = (),
+) -> Simulation:
     rng = np.random.default_rng([seed, 0])
     horizon = end + timedelta(days=FORECAST_DAYS)
     store_table = build_stores(stores, start, end, rng)
@@ -94,6 +103,8 @@ def start_simulation(stores: int, start: date, end: date, seed: int, country: st
         members, expected_tickets(store_table, level), store_table.opened_on, start, rng
     )
     same_city = [np.flatnonzero(store_table.city == city) for city in store_table.city]
+    for change in regime_changes:
+        change.store_index(store_table.ids)  # an unknown store fails before any day is written
     return Simulation(
         seed=seed,
         start=start,
@@ -107,6 +118,7 @@ def start_simulation(stores: int, start: date, end: date, seed: int, country: st
         members=members,
         counter=DoorCounter(stores),
         same_city=same_city,
+        regime_changes=regime_changes,
     )
 
 
@@ -123,6 +135,7 @@ def simulate_day(
 
     open_mask = stores.open_mask(day)
     level = store_level(stores, (day - TREND_ORIGIN).days, np.datetime64(day))
+    level = level * level_factors(sim.regime_changes, stores.ids, day)
     temperature, rain = sim.weather.for_stores(day, stores.city)
     promo = promotion_effect(sim.promotions, stores, day)
     traffic = simulate_hourly_traffic(

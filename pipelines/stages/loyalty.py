@@ -63,9 +63,9 @@ def score_reviews(engine: Engine, settings: Settings, window: RunWindow) -> dict
 
 def score_customers(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
     from models.loyalty.churn_features import churn_features
-    from pipelines.training.baselines import SKIPPED
     from pipelines.explanations import churn as explain_churn
     from pipelines.explanations.tables import explain_safely
+    from pipelines.training.baselines import SKIPPED
     from pipelines.training.churn import MODEL_NAME, load_members, reviews_at
     from pipelines.training.serving import BaselineServed, NoModel
 

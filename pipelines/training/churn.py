@@ -222,9 +222,13 @@ def train(
             baseline=baseline, backfill=window.backfill,
             simple_baseline=chance,
         )  # fmt: skip
-    return {
-        "mlflow_run_id": run.info.run_id,
-        "version": version,
-        "promoted": decision.promoted,
-        "holdout_roc_auc": round(float(np.nan_to_num(scores["holdout_roc_auc"])), 4),
-    } | announce(settings, last, decision) | explained
+    return (
+        {
+            "mlflow_run_id": run.info.run_id,
+            "version": version,
+            "promoted": decision.promoted,
+            "holdout_roc_auc": round(float(np.nan_to_num(scores["holdout_roc_auc"])), 4),
+        }
+        | announce(settings, last, decision)
+        | explained
+    )

@@ -149,8 +149,14 @@ def write_decision(
     challenger_version: str,
     champion_version: str | None,
 ) -> None:
-    """One row of ops.model_promotions per model and business date (a re-run replaces it)."""
+    """One row of ops.model_promotions per model and business date (a re-run replaces it).
+    A decision taken while a degradation event asked for a retrain says so first and resolves
+    the event (see pipelines.monitoring.degradation)."""
+    from pipelines.monitoring.degradation import acted_on
+
     with engine.begin() as conn:
+        monitoring = acted_on(conn, decision.model_name, business_date)
+        reason = f"{monitoring}; {decision.reason}" if monitoring else decision.reason
         conn.execute(
             sql("ops/model_promotion_upsert"),
             {
@@ -165,7 +171,7 @@ def write_decision(
                 "champion_score": decision.champion_score,
                 "margin": decision.margin,
                 "promoted": decision.promoted,
-                "reason": decision.reason,
+                "reason": reason,
             },
         )
 

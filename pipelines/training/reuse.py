@@ -118,6 +118,10 @@ def reuse_existing(
         return _result(registered(model_name, own.version) or trained, (
             f"{why}: kept this night's decision, v{own.version}"
         ))  # fmt: skip
+    from pipelines.monitoring.degradation import retrain_requested
+
+    if retrain_requested(engine, model_name, day):  # a degraded model is retrained, never reused
+        return None
     champion = registered(model_name)  # the alias
     if champion is not None and champion.fingerprint == fingerprint:
         return _reuse(engine, day, model_name, metric, higher_is_better, champion, (

@@ -190,13 +190,17 @@ def train(
             baseline=baseline, backfill=window.backfill,
             simple_baseline=_simple_baseline(scores),
         )  # fmt: skip
-    return {
-        "mlflow_run_id": run.info.run_id,
-        "version": version,
-        "promoted": decision.promoted,
-        "holdout_wape": round(scores["holdout_wape"], 4),
-        "wape_ratio_vs_naive": round(scores["holdout_wape_ratio_vs_naive"] or 0.0, 3),
-    } | announce(settings, window.business_date, decision) | explained
+    return (
+        {
+            "mlflow_run_id": run.info.run_id,
+            "version": version,
+            "promoted": decision.promoted,
+            "holdout_wape": round(scores["holdout_wape"], 4),
+            "wape_ratio_vs_naive": round(scores["holdout_wape_ratio_vs_naive"] or 0.0, 3),
+        }
+        | announce(settings, window.business_date, decision)
+        | explained
+    )
 
 
 def _simple_baseline(scores: dict[str, Any]) -> Any:
@@ -229,7 +233,11 @@ def forecast(engine: Engine, settings: Settings, window: RunWindow) -> dict[str,
         _publish(engine, window, predicted, version)
         clear_explanations(engine, window.business_date, tables, MODEL_NAME)  # nothing to explain
         notice = f"{served}: published seasonal naive's forecast"
-        return {"sales_rows": len(predicted), "sales_model_version": version, "sales_notice": notice}
+        return {
+            "sales_rows": len(predicted),
+            "sales_model_version": version,
+            "sales_notice": notice,
+        }
     rows = model.forecaster.horizon_rows(origin, inputs)
     predicted = model.forecaster.forecast_rows(rows)
     _publish(engine, window, predicted, version)

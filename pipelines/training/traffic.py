@@ -216,10 +216,14 @@ def train(
             settings.promotion_margin, run.info.run_id, uri, unreadable,
             baseline=baseline, backfill=window.backfill, simple_baseline=simple_baseline(scores),
         )  # fmt: skip
-    return {
-        "mlflow_run_id": run.info.run_id,
-        "version": version,
-        "promoted": decision.promoted,
-        "holdout_mae": round(scores["holdout_mae"], 3),
-        "coverage": round(scores["holdout_coverage_p10_p90"], 3),
-    } | announce(settings, window.business_date, decision) | explained
+    return (
+        {
+            "mlflow_run_id": run.info.run_id,
+            "version": version,
+            "promoted": decision.promoted,
+            "holdout_mae": round(scores["holdout_mae"], 3),
+            "coverage": round(scores["holdout_coverage_p10_p90"], 3),
+        }
+        | announce(settings, window.business_date, decision)
+        | explained
+    )

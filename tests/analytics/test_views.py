@@ -3,6 +3,8 @@
 Store S1, ISO weeks 2026-W47 (Sunday 22 Nov) and 2026-W48 (Monday 23 Nov onwards). Forecasts
 come from the nights of 21, 22 and 23 Nov; each target must be scored against the freshest
 forecast made before its date, and the staffing plan of a date is the latest made before it.
+The accuracy views add up the nightly monitor's figures, so the monitor measures the nights of
+22, 23 and 24 Nov on the sample first (``pipelines.monitoring.performance``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlalchemy import Engine, create_engine, text
 from pipelines.db import migrate
 from pipelines.db.engine import ensure_database, warehouse_url
 from pipelines.db.roles import ANALYST_ROLE
+from pipelines.monitoring import performance, store
 from pipelines.paths import SQL_DIR
 from pipelines.settings import Settings
 
@@ -285,6 +288,17 @@ def _load_sample(engine: Engine) -> None:
         )
 
 
+def _monitor_nights(engine: Engine) -> None:
+    """What the nightly monitor writes for the sample's nights (its forecast figures)."""
+    for day in (22, 23, 24):
+        night = date(2026, 11, day)
+        figures = (
+            performance.traffic(engine, night, (1, 7))[0]
+            + performance.sales(engine, night, (1, 7))[0]
+        )
+        store.replace_night(engine, store.NightFigures(night, f"night-{day}", figures))
+
+
 @pytest.fixture(scope="module")
 def sample(settings: Settings) -> Iterator[Engine]:
     """A fresh database migrated to head holding the sample above (dropped afterwards)."""
@@ -294,6 +308,7 @@ def sample(settings: Settings) -> Iterator[Engine]:
     try:
         migrate.upgrade(engine, settings=settings)
         _load_sample(engine)
+        _monitor_nights(engine)
         yield engine
     finally:
         engine.dispose()

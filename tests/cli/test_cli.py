@@ -122,7 +122,7 @@ def test_demo_night_writes_every_output_with_its_model_versions(settings) -> Non
     for task in ("open_run", "reference", "pos.extract", "pos.publish", "weather.validate",
                  "reviews.publish", "train_traffic", "train_sales", "train_sentiment",
                  "train_churn", "forecast", "plan", "promotions", "score_reviews",
-                 "score_customers", "rewards", "staffing_emails", "run_summary",
+                 "score_customers", "rewards", "staffing_emails", "monitor", "run_summary",
                  "close_run"):  # fmt: skip
         assert re.search(rf"^  {re.escape(task)} +success ", first.stdout, re.M), task
     tables = _table_checksums("2026-11-21")
@@ -135,21 +135,23 @@ def test_demo_night_writes_every_output_with_its_model_versions(settings) -> Non
     )  # fmt: skip
     assert failed.returncode == 0 and failed.stdout.strip() == "", failed.stdout
     outbox = settings.data_dir / "outbox" / "2026-11-21"
+    # One per store, each to its own manager (a degradation alert would go to the engineers).
     emails = sorted(p for p in outbox.glob("*.eml") if "data-engineering" not in p.name)
-    assert len(emails) == 2  # one per store, each to its own manager
+    assert len(emails) == 2
     assert all("image/png" in path.read_text(errors="replace") for path in emails)
     # The data engineers hear of every model whose first challenger lost to its baseline (on
     # 11 weeks of 2 stores the traffic network may not beat the 4-week same-hour mean).
-    notices = sorted(outbox.glob("*data-engineering*.eml"))
+    to_engineers = [
+        message_from_bytes(path.read_bytes(), policy=policy.default)
+        for path in sorted(outbox.glob("*data-engineering*.eml"))
+    ]
+    notices = [m for m in to_engineers if "no model beat the baseline" in str(m["Subject"])]
     served = _nightshift(
         "db", "psql", "-At", "-c",
         "select count(*) from ops.model_promotions where business_date = '2026-11-21'"
         " and champion_version like 'baseline:%'",
     )  # fmt: skip
     assert len(notices) == int(served.stdout.strip())
-    for path in notices:
-        message = message_from_bytes(path.read_bytes(), policy=policy.default)
-        assert "no model beat the baseline" in str(message["Subject"])
 
     query = _nightshift(
         "db", "psql", "-At", "-c",
@@ -201,6 +203,30 @@ def test_demo_night_writes_every_output_with_its_model_versions(settings) -> Non
     )  # fmt: skip
     scored, reviews, offers, probabilities = loyalty.stdout.strip().split("|")
     assert scored == reviews and int(offers) > 0 and probabilities == "t"
+
+    # The monitor measured the night: every model's status, drift, data quality, the durations
+    # of the night's tasks as Airflow recorded them, and an Evidently project per model.
+    monitoring = _nightshift(
+        "db", "psql", "-At", "-c",
+        "select (select count(*) from monitoring.model_status where business_date = '2026-11-21'),"
+        " (select string_agg(distinct model_name, ',') from monitoring.feature_drift"
+        "  where business_date = '2026-11-21' and drift_kind = 'data'),"
+        " (select count(distinct source) from monitoring.data_quality"
+        "  where business_date = '2026-11-21'),"
+        " (select count(*) filter (where task_id = 'train_traffic' and state = 'success'"
+        "  and duration_s > 0) from monitoring.task_durations where business_date = '2026-11-21'),"
+        " (select count(*) from monitoring.model_performance where business_date = '2026-11-21'"
+        "  and model_name = 'review_sentiment' and metric = 'macro_f1')",
+    )  # fmt: skip
+    assert monitoring.returncode == 0, monitoring.stderr
+    statuses, drifted_models, sources, durations, f1 = monitoring.stdout.strip().split("|")
+    # Churn's training window has no earlier churn scores to compare with on a first night.
+    assert drifted_models == "review_sentiment,sales_rf,traffic_rnn"
+    assert (statuses, sources, durations) == ("4", "6", "1")
+    assert int(f1) > 0  # tonight's rated reviews, scored by tonight's model
+    projects = settings.data_dir / "evidently"
+    assert len(list(projects.glob("*/metadata.json"))) == 4
+    assert (settings.data_dir / "reports" / "2026-11-21" / "monitoring").is_dir()
 
     summary = settings.data_dir / "reports" / "2026-11-21" / "run-summary.json"
     report = json.loads(summary.read_text())

@@ -12,7 +12,7 @@ restricted loyalty.churn_scores): analysts see churn drivers only aggregated per
 under ``pipelines/migrations/frozen/0009_explanations/`` (see ``pipelines.db.frozen_sql``).
 
 Revision ID: 0009_explanations
-Revises: 0006_analytics
+Revises: 0008_monitoring
 Create Date: 2026-12-04
 """
 
@@ -25,7 +25,7 @@ from sqlalchemy.dialects import postgresql as pg
 from pipelines.db.frozen_sql import execute_frozen
 
 revision = "0009_explanations"
-down_revision = "0006_analytics"
+down_revision = "0008_monitoring"
 branch_labels = None
 depends_on = None
 
