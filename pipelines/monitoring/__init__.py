@@ -1,0 +1,1 @@
+"""Watching the models and the nights: monitoring figures, dashboards and alerts."""
