@@ -19,7 +19,7 @@ STAMP := $(VENV)/.installed$(if $(filter cuda,$(TORCH_VARIANT)),-cuda,)
 DEMO_DATE ?= 2026-11-22
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-deps demo test test-fast lint format lock bench bench-ingest bench-models bench-nightly bench-plans airflow airflow-stop backfill mlflow-ui monitor db-start db-stop clean
+.PHONY: help setup system-deps demo test test-fast lint format lock dashboards bench bench-ingest bench-models bench-nightly bench-plans airflow airflow-stop backfill mlflow-ui monitor db-start db-stop clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -79,6 +79,9 @@ format: setup ## Apply ruff's formatting and fixes
 lock: setup ## Re-resolve requirements/lock.txt from pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --extra dev --no-emit-index-url \
 		--no-emit-find-links -o requirements/lock.txt pyproject.toml
+
+dashboards: setup ## Regenerate the Grafana dashboards (docker/grafana/dashboards) from their panels' SQL
+	$(BIN)/python -m pipelines.monitoring.dashboards
 
 bench: bench-ingest bench-models bench-nightly bench-plans ## Run every benchmark (numbers go to bench/README.md by hand)
 

@@ -268,6 +268,17 @@ class Settings(BaseSettings):
         description="Rows sampled (seeded) from a model's training window as the reference of "
         "its drift report.",
     )
+    # Monitoring: Prometheus (issue 13, part 4).
+    pushgateway_url: str | None = Field(
+        default=None,
+        description="Prometheus Pushgateway that receives each night's figures at its end "
+        "(e.g. http://pushgateway:9091). Unset: nothing is pushed.",
+    )
+    pushgateway_timeout_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="HTTP timeout of a push; an unreachable gateway never fails the night.",
+    )
 
     @field_validator("monitor_coverage_band")
     @classmethod

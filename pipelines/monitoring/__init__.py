@@ -6,5 +6,7 @@
 * ``workspace``: the local Evidently workspace and its per-model dashboards (``make monitor``);
 * ``quality``, ``durations``: data quality per source, task durations from Airflow;
 * ``degradation``, ``alerting``: thresholds, events, the forced retrain and the alert email;
-* ``store``: the monitoring schema's writes; ``stage``: the task itself.
+* ``store``: the monitoring schema's writes; ``stage``: the task itself;
+* ``dashboards``: the Grafana dashboards generated from ``sql/dashboards`` (``make dashboards``);
+* ``prometheus_push``: the night's figures pushed to a Prometheus Pushgateway.
 """

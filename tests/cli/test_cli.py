@@ -14,6 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
+from tests.monitoring.panels import check_every_panel
+from tests.monitoring.pushgateway import pushed_samples, running_pushgateway
 
 NIGHTSHIFT = str(Path(sys.executable).parent / "nightshift")
 
@@ -108,7 +110,7 @@ def _table_checksums(business_date: str) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_demo_night_writes_every_output_with_its_model_versions(settings) -> None:  # type: ignore[no-untyped-def]
+def test_demo_night_writes_every_output_with_its_model_versions(settings, engine) -> None:  # type: ignore[no-untyped-def]
     # Eleven weeks: the churn model needs two 30-day label windows (training, holdout) after
     # two weeks of visits; the sales forest 4 weeks before its 2-week holdout; the traffic RNN
     # two weeks of lookback before its holdout week. A small sentiment sample keeps CI quick:
@@ -116,7 +118,10 @@ def test_demo_night_writes_every_output_with_its_model_versions(settings) -> Non
     # majority class and, rightly, was not promoted over that baseline (no review scores).
     demo = ("demo", "--date", "2026-11-22", "--stores", "2", "--weeks", "11", "--quiet")
     quick = {"NIGHTSHIFT_SENTIMENT_TRAIN_EXAMPLES": "400"}
-    first = _nightshift(*demo, env=quick, timeout=900)
+    with running_pushgateway() as gateway:  # the night pushes its figures at its end
+        first = _nightshift(*demo, env=quick | {"NIGHTSHIFT_PUSHGATEWAY_URL": gateway},
+                            timeout=900)  # fmt: skip
+        pushed = pushed_samples(gateway, "nightshift_nightly")
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert "business date 2026-11-21  ->  success" in first.stdout
     for task in ("open_run", "reference", "pos.extract", "pos.publish", "weather.validate",
@@ -232,6 +237,19 @@ def test_demo_night_writes_every_output_with_its_model_versions(settings) -> Non
     report = json.loads(summary.read_text())
     assert report["window"]["logical_date"] == "2026-11-22"
     assert any(p.endswith("pos_lines/index.html") for p in report["data_docs"])
+
+    # Monitoring: what the night pushed, and every Grafana panel on what the night wrote.
+    assert pushed[("nightshift_night_success", frozenset())] == 1
+    loaded = _nightshift(
+        "db", "psql", "-At", "-c",
+        "select rows_loaded from ops.loads where business_date = '2026-11-21'"
+        " and source = 'pos_lines'",
+    )  # fmt: skip
+    pos_lines = frozenset({("source", "pos_lines")})
+    assert pushed[("nightshift_rows_loaded", pos_lines)] == int(loaded.stdout.strip())
+    promoted = {dict(k)["model"] for name, k in pushed if name == "nightshift_model_promoted"}
+    assert promoted == {"traffic_rnn", "sales_rf", "review_sentiment", "customer_churn"}
+    check_every_panel(engine)
 
 
 def test_settings_command_never_prints_secrets() -> None:

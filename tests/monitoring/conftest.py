@@ -1,18 +1,24 @@
-"""The hand-made warehouse monitored once for the whole area (its reports and its Evidently
-workspace are what the UI test serves)."""
+"""Two warehouses for the monitoring tests: the hand-made warehouse monitored once for the whole
+area (its reports and Evidently workspace are what the UI test serves), and three hand-made
+nights (``night_seed``) for the dashboards' SQL; plus a real Pushgateway."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
 
+from pipelines.db import migrate
+from pipelines.db.engine import ensure_database, warehouse_url
 from pipelines.monitoring.stage import monitor
 from pipelines.settings import Settings
 from pipelines.window import RunWindow
+from tests.monitoring import night_seed
+from tests.monitoring.pushgateway import running_pushgateway
 from tests.monitoring.seed import FIRST_NIGHT, NIGHT, seeded_warehouse
 
 Monitored = tuple[Engine, Settings, dict[date, dict[str, Any]]]
@@ -36,3 +42,28 @@ def monitored(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> I
             yield engine, night_settings, results
     finally:
         mlflow.set_tracking_uri(previous_uri)
+
+
+@pytest.fixture(scope="session")
+def nights(settings: Settings) -> Iterator[Engine]:
+    """A fresh database migrated to head with the three seeded nights."""
+    url = warehouse_url(settings).set(database=f"nights_{uuid.uuid4().hex[:10]}")
+    ensure_database(url)
+    engine = create_engine(url)
+    try:
+        migrate.upgrade(engine, settings=settings)
+        night_seed.insert(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'drop database "{url.database}" with (force)')
+        admin.dispose()
+
+
+@pytest.fixture
+def pushgateway() -> Iterator[str]:
+    """URL of a Pushgateway of its own (Debian's prometheus-pushgateway), on a free port."""
+    with running_pushgateway() as url:
+        yield url
