@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.planning.opening_hours import store_hours
-from pipelines.planning.parameters import StaffingParameters, StoreProfile
+from pipelines.planning.parameters import StaffingParameters, store_profiles
 from pipelines.planning.staffing import plan_staffing
 
 SCHEDULE_COLUMNS = ("store_id", "ts", "staff")
@@ -60,15 +60,7 @@ def planned_schedule(
     grid = grid.merge(quantiles, on=["store_id", "ts"], how="left").sort_values(["store_id", "ts"])
     grid[["p10", "p50", "p90"]] = grid.groupby("store_id")[["p10", "p50", "p90"]].ffill()
     grid = grid.rename(columns={f"p{q}": f"traffic_p{q}" for q in (10, 50, 90)})
-    profiles = [
-        StoreProfile(
-            store_id=row.store_id,
-            format=row.format,
-            size_sqm=float(row.size_sqm),
-            conversion_rate=None if pd.isna(row.conversion_rate) else float(row.conversion_rate),
-        )
-        for row in stores.itertuples()
-    ]
+    profiles = store_profiles(stores.itertuples())
     hourly = plan_staffing(grid, profiles, params, language="en")
     open_rows = hourly[hourly["binding_rule"] != "closed"].groupby(["store_id", "ts"])
     staff = open_rows.agg(staff=("staff", "sum"), traffic_planned=("traffic_planned", "max"))
