@@ -16,14 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 
-from pipelines.db import migrate
-from pipelines.db.engine import ensure_database, warehouse_url
 from pipelines.db.roles import ANALYST_ROLE
 from pipelines.monitoring import performance, store
 from pipelines.paths import SQL_DIR
 from pipelines.settings import Settings
+from tests.databases import scratch_database
 
 EXAMPLES = sorted((SQL_DIR / "examples").glob("*.sql"))
 WEEK_47, WEEK_48 = date(2026, 11, 16), date(2026, 11, 23)
@@ -302,20 +301,10 @@ def _monitor_nights(engine: Engine) -> None:
 @pytest.fixture(scope="module")
 def sample(settings: Settings) -> Iterator[Engine]:
     """A fresh database migrated to head holding the sample above (dropped afterwards)."""
-    url = warehouse_url(settings).set(database=f"views_{uuid.uuid4().hex[:10]}")
-    ensure_database(url)
-    engine = create_engine(url)
-    try:
-        migrate.upgrade(engine, settings=settings)
+    with scratch_database(settings, "views", migrated=True) as engine:
         _load_sample(engine)
         _monitor_nights(engine)
         yield engine
-    finally:
-        engine.dispose()
-        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'drop database "{url.database}" with (force)'))
-        admin.dispose()
 
 
 def _rows(engine: Engine, query: str) -> list[dict[str, Any]]:

@@ -3,7 +3,6 @@ night through the nightly stage functions (no Airflow): ingest, train, forecast,
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,15 +10,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 
-from pipelines.db import migrate
-from pipelines.db.engine import ensure_database, warehouse_url
 from pipelines.settings import Settings
 from pipelines.simulator.core import SimulationConfig, run_simulation
 from pipelines.simulator.regime import RegimeChange
 from pipelines.simulator.weather_server import start_weather_server, stop_weather_server
 from pipelines.window import RunWindow
+from tests.databases import scratch_database
 
 
 @dataclass
@@ -79,9 +77,6 @@ def simulated_chain(
                          regime_changes=regime)
     )  # fmt: skip
     server, thread = start_weather_server(landing, "127.0.0.1", 0)
-    url = warehouse_url(settings).set(database=f"chain_{uuid.uuid4().hex[:10]}")
-    ensure_database(url)
-    engine = create_engine(url, executemany_mode="values_plus_batch")
     previous_uri = mlflow.get_tracking_uri()
     try:
         chain_settings = settings.model_copy(
@@ -93,16 +88,13 @@ def simulated_chain(
             }
             | overrides
         )
-        migrate.upgrade(engine, settings=chain_settings)
-        yield Chain(engine, chain_settings)
+        with scratch_database(
+            chain_settings, "chain", migrated=True, executemany_mode="values_plus_batch"
+        ) as engine:
+            yield Chain(engine, chain_settings)
     finally:
         mlflow.set_tracking_uri(previous_uri)
         stop_weather_server(server, thread)
-        engine.dispose()
-        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'drop database "{url.database}" with (force)'))
-        admin.dispose()
 
 
 def nights(first: date, last: date) -> list[date]:

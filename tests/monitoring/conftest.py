@@ -4,19 +4,17 @@ nights (``night_seed``) for the dashboards' SQL; plus a real Pushgateway."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine
 
-from pipelines.db import migrate
-from pipelines.db.engine import ensure_database, warehouse_url
 from pipelines.monitoring.stage import monitor
 from pipelines.settings import Settings
 from pipelines.window import RunWindow
+from tests.databases import scratch_database
 from tests.monitoring import night_seed
 from tests.monitoring.pushgateway import running_pushgateway
 from tests.monitoring.seed import FIRST_NIGHT, NIGHT, seeded_warehouse
@@ -47,19 +45,9 @@ def monitored(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> I
 @pytest.fixture(scope="session")
 def nights(settings: Settings) -> Iterator[Engine]:
     """A fresh database migrated to head with the three seeded nights."""
-    url = warehouse_url(settings).set(database=f"nights_{uuid.uuid4().hex[:10]}")
-    ensure_database(url)
-    engine = create_engine(url)
-    try:
-        migrate.upgrade(engine, settings=settings)
+    with scratch_database(settings, "nights", migrated=True) as engine:
         night_seed.insert(engine)
         yield engine
-    finally:
-        engine.dispose()
-        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'drop database "{url.database}" with (force)')
-        admin.dispose()
 
 
 @pytest.fixture

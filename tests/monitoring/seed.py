@@ -16,11 +16,10 @@ from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 
-from pipelines.db import migrate
-from pipelines.db.engine import ensure_database, warehouse_url
 from pipelines.settings import Settings
+from tests.databases import scratch_database
 
 NIGHT = date(2031, 5, 20)  # the business date the monitor measures
 FIRST_NIGHT = NIGHT - timedelta(days=3)  # the first night with a forecast: no actuals yet
@@ -116,16 +115,6 @@ def load(engine: Engine) -> None:
 
 @contextmanager
 def seeded_warehouse(settings: Settings) -> Iterator[Engine]:
-    url = warehouse_url(settings).set(database=f"monitor_{NIGHT:%Y%m%d}_{id(settings) % 10**6}")
-    ensure_database(url)
-    engine = create_engine(url)
-    try:
-        migrate.upgrade(engine, settings=settings)
+    with scratch_database(settings, "monitor", migrated=True) as engine:
         load(engine)
         yield engine
-    finally:
-        engine.dispose()
-        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'drop database "{url.database}" with (force)'))
-        admin.dispose()
