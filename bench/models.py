@@ -1,7 +1,15 @@
 """Model benchmarks: training throughput of the traffic RNN, scoring and fine-tuning throughput
-of the review-sentiment encoder, on CPU and on CUDA when torch sees a GPU.
+of the review-sentiment encoder, on CPU and on CUDA when torch sees a GPU; and (``--section
+accuracy``) the sales forest against its LightGBM peer and the traffic band's coverage.
 
     .venv/bin/python bench/models.py [--device auto|cpu|cuda] [--quick]
+                                     [--section throughput|accuracy|all]
+
+Accuracy, on the simulator (seeded, in memory; 20 stores x 2 years, ``--quick``: 8 stores x
+400 days): the sales backtest (4 folds of 14 days, refitted before each) of the random forest
+and the LightGBM peer on the same features, WAPE and its ratio to seasonal naive per level;
+the traffic backtest (4 weekly origins, the model trained before the first) with P10-P90
+coverage of all hours and of open hours (the hours staffing uses).
 
 ``auto`` measures the CPU, and the GPU too when there is one (then prints GPU/CPU speed-ups);
 ``cpu`` or ``cuda`` measures that device only. ``--quick`` shrinks every measurement (about a
@@ -284,8 +292,9 @@ def traffic_network_only(
     setup: TrafficSetup, device: torch.device, batch: int, windows: int
 ) -> Row:
     """The trainer's step (autocast, pinball loss, clip, AdamW) on pre-built batches."""
+    from models.common.torch_device import autocast
     from models.traffic.network import pinball_loss
-    from models.traffic.train import GRADIENT_CLIP, _autocast
+    from models.traffic.train import GRADIENT_CLIP
 
     config = setup.config
     built = list(itertools.islice(traffic_loader(setup, device, batch, 8 * batch), 8))
@@ -297,7 +306,7 @@ def traffic_network_only(
 
     def step(batch_tensors: dict[str, torch.Tensor]) -> int:
         moved = {k: v.to(device, non_blocking=True) for k, v in batch_tensors.items()}
-        with _autocast(device):
+        with autocast(device):
             predicted = network(moved["past"], moved["future"], moved["series"])
         loss = pinball_loss(predicted.float(), moved["target"])
         optimiser.zero_grad(set_to_none=True)
@@ -417,7 +426,8 @@ def sentiment_finetune(
 ) -> Row:
     """``steps`` optimiser steps of ``fine_tune``'s loop (after one warm-up step), on batches
     of similar lengths drawn as ``fine_tune`` draws them."""
-    from models.loyalty.sentiment import GRADIENT_CLIP, _autocast, _epoch_batches, _padded
+    from models.common.torch_device import autocast
+    from models.loyalty.sentiment import GRADIENT_CLIP, _epoch_batches, _padded
 
     config = model.config
     encoded = model.encode(texts)
@@ -430,7 +440,7 @@ def sentiment_finetune(
     batches = itertools.cycle(_epoch_batches(lengths, config.batch_size, np.random.default_rng(0)))
 
     def step(rows: np.ndarray) -> int:
-        with _autocast(device):
+        with autocast(device):
             logits = network(**_padded(encoded, rows, pad_id, device)).logits
         loss = torch.nn.functional.cross_entropy(logits.float(), targets[rows].to(device))
         optimiser.zero_grad(set_to_none=True)
@@ -476,13 +486,80 @@ def print_table(title: str, unit: str, rows: Sequence[Row]) -> None:
         )
 
 
+def accuracy(quick: bool) -> None:
+    """The sales forest vs its LightGBM peer, and the traffic band's coverage."""
+    from datetime import date, timedelta
+
+    from models.sales.backtest import run_backtest as sales_backtest
+    from models.sales.config import SalesConfig
+    from models.sales.frame import SalesInputs
+    from models.traffic.backtest import run_backtest as traffic_backtest
+    from models.traffic.config import TrafficConfig
+    from pipelines.evaluation.chain import daily_weather, simulate_chain
+    from pipelines.evaluation.forecasts import traffic_frame
+
+    stores, days = (8, 400) if quick else (STORES, DAYS)
+    began = time.perf_counter()
+    first = date(2024, 1, 1)
+    history = simulate_chain(stores, first, first + timedelta(days=days - 1), seed=7)
+    seconds = time.perf_counter() - began
+    print(
+        f"\nAccuracy on the simulator: {stores} stores x {days} days (seed 7), simulated in "
+        f"{seconds:.0f} s"
+    )
+
+    inputs = SalesInputs(
+        sales=history.sales_frame(),
+        promotions=history.promotions_frame(),
+        weather=daily_weather(history.sim),
+    )
+    began = time.perf_counter()
+    result = sales_backtest(inputs, SalesConfig(), folds=2 if quick else 4, peer=True)
+    print(
+        f"\nSales backtest ({len(result.fit_seconds)} folds of 14 days; fits: forest "
+        f"{sum(result.fit_seconds):.0f} s, LightGBM {sum(result.metrics['peer_fit_seconds']):.0f}"
+        f" s; {time.perf_counter() - began:.0f} s in all)"
+    )
+    print(
+        f"{'level':<9} {'naive WAPE':>10} {'forest WAPE':>11} {'ratio':>6} "
+        f"{'LightGBM WAPE':>13} {'ratio':>6}"
+    )
+    for level in ("category", "store"):
+        block = result.metrics[level]
+        print(
+            f"{level:<9} {block['seasonal_naive']['wape']:>10.3f} {block['model']['wape']:>11.3f} "
+            f"{block['ratio']['wape']:>6.3f} {block['peer']['wape']:>13.3f} "
+            f"{block['peer_ratio']['wape']:>6.3f}"
+        )
+
+    config = TrafficConfig()
+    if quick:
+        config = replace(config, max_epochs=6, samples_per_epoch=4096)
+    began = time.perf_counter()
+    traffic = traffic_backtest(traffic_frame(history), config, folds=2 if quick else 4)
+    overall = traffic.metrics["overall"]
+    print(
+        f"\nTraffic backtest ({len(traffic.metrics['origins'])} weekly origins, "
+        f"{time.perf_counter() - began:.0f} s): P50 MAE "
+        f"x{overall['ratio_vs_seasonal_naive']['mae']:.3f} seasonal naive; P10-P90 coverage "
+        f"{overall['coverage_p10_p90']:.1%} of all hours, "
+        f"{overall['coverage_p10_p90_open_hours']:.1%} of open hours (target 75-85%)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke check")
+    parser.add_argument(
+        "--section", choices=("throughput", "accuracy", "all"), default="throughput"
+    )
     args = parser.parse_args()
+    if args.section == "accuracy":
+        accuracy(args.quick)
+        return
     logging.basicConfig(level=logging.WARNING)
     quiet_transformers()
     if args.device == "cuda" and not torch.cuda.is_available():
@@ -641,6 +718,8 @@ def main() -> None:
             parts.append("GPU not available: CPU only")
         print(f"  {name}: " + "; ".join(parts))
     sys.stdout.flush()
+    if args.section == "all":
+        accuracy(args.quick)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ plans and sends the reports.
 * **Flow**: `open_run → reference → {pos, weather, reviews}: extract → load → validate →
   publish → train_{traffic, sales, sentiment} → forecast → plan → promotions`, and
   `score_reviews → train_churn → score_customers → rewards`; `staffing_emails` after the plan;
+  `monitor` (performance, drift, data quality, degradation) after the forecasts and scores;
   `run_summary → close_run`. Tasks pass references (dates, staged file paths, MLflow run ids,
   counts), never data frames.
 * **Gate**: every source's validation (and the calendar's) must pass before any source is
@@ -227,6 +228,12 @@ def nightshift_nightly() -> None:
         return nightly.send_reports(window)
 
     @task
+    def monitor(window: dict[str, str]) -> dict[str, Any]:
+        from pipelines import nightly
+
+        return nightly.monitor(window, dag_id=get_current_context()["ti"].dag_id)
+
+    @task
     def run_summary(window: dict[str, str], results: dict[str, dict[str, Any]]) -> dict[str, Any]:
         from pipelines import nightly
 
@@ -276,11 +283,15 @@ def nightshift_nightly() -> None:
     [stages["plan"], stages["score_reviews"]] >> emails
     if SEND_TIME is not None:
         emails << _hold_until_morning()
+    # Watches the night's models once their forecasts and scores are written.
+    watched = monitor(window)
+    [stages["forecast"], stages["score_reviews"], stages["score_customers"]] >> watched
     results = (
         {"reference": references}
         | {f"publish_{source}": task_ref for source, task_ref in published.items()}
         | {f"train_{name}": task_ref for name, task_ref in trained.items()}
         | stages
+        | {"monitor": watched}
     )
     summary = run_summary(window, results)
     close_run(window, results | {"run_summary": summary, "staffing_emails": emails})

@@ -1,4 +1,5 @@
-"""Email the data engineers when a task of the nightly DAG fails.
+"""Email the data engineers when a task of the nightly DAG fails, or when a model serves its
+simple baseline because no challenger beat it (``send_baseline_alert``).
 
 ``notify_task_failure`` is called from the DAG's ``on_failure_callback`` with Airflow's task
 context. Reading the context (``failure_from_context``) is kept apart from writing the message
@@ -161,3 +162,45 @@ def notify_task_failure(context: Mapping[str, Any]) -> None:
     # stop the rest of the failure callback (recording the failed run).
     except Exception as error:
         log.warning("failure alert could not be prepared or sent: %r", error)
+
+
+def baseline_message(
+    model_name: str, business_date: date, notice: str, recipient: str
+) -> EmailMessage:
+    """The plain-text notice that a model's first challenger lost to its simple baseline."""
+    body = "\n".join(
+        [
+            f"No {model_name} model beat its simple baseline for business date "
+            f"{business_date.isoformat()}, so none was promoted.",
+            "",
+            notice,
+            "",
+            "Tonight's outputs that need this model use the baseline (forecasts) or were "
+            "skipped (scores); see the run summary. The next night trains a new challenger.",
+            "Decisions: select * from ops.model_promotions "
+            f"where model_name = '{model_name}' order by business_date desc;",
+            "",
+        ]
+    )
+    message = EmailMessage()
+    message["To"] = recipient
+    message["Subject"] = (
+        f"[nightshift] {model_name}: no model beat the baseline — "
+        f"business date {business_date.isoformat()}"
+    )
+    message.set_content(body)
+    return message
+
+
+def send_baseline_alert(
+    settings: Settings, model_name: str, business_date: date, notice: str
+) -> bool:
+    """Email the notice to settings.alert_email; False (and a warning) when it cannot be sent:
+    the night goes on either way."""
+    message = baseline_message(model_name, business_date, notice, settings.alert_email)
+    try:
+        mail.send(settings, message, attempts=ALERT_ATTEMPTS, wait_s=ALERT_WAIT_S)
+    except MailUndeliverable as error:
+        log.warning("baseline notice for %s not sent: %s", model_name, error)
+        return False
+    return True

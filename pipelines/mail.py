@@ -12,7 +12,7 @@ from email.message import EmailMessage
 from tenacity import (
     RetryError,
     retry,
-    retry_if_exception_type,
+    retry_if_exception,
     stop_after_attempt,
     wait_exponential,
 )
@@ -20,9 +20,23 @@ from tenacity import (
 from pipelines.errors import MailUndeliverable
 from pipelines.settings import Settings
 
-# Connection problems and 4xx replies are worth retrying; a 5xx refusal of a recipient is not.
-_TRANSIENT = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
 SMTP_TIMEOUT_S = 20.0
+
+
+def is_transient(error: BaseException) -> bool:
+    """Connection problems and 4xx replies are worth retrying; a 5xx refusal is not.
+
+    smtplib's exceptions are OSErrors too, so the SMTP cases are told apart first: a rule on
+    OSError alone would retry every refusal."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):  # code per refused recipient
+        return all(400 <= code < 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):  # sender, data, greeting, login...
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return True
+    if isinstance(error, smtplib.SMTPException):  # e.g. STARTTLS not supported: no use retrying
+        return False
+    return isinstance(error, OSError)  # refused connection, reset, timeout, DNS
 
 
 def _deliver(settings: Settings, message: EmailMessage) -> None:
@@ -40,7 +54,7 @@ def send(settings: Settings, message: EmailMessage, attempts: int = 3, wait_s: f
     if "From" not in message:
         message["From"] = settings.smtp_sender
     sender = retry(
-        retry=retry_if_exception_type(_TRANSIENT),
+        retry=retry_if_exception(is_transient),
         stop=stop_after_attempt(attempts),
         wait=wait_exponential(multiplier=wait_s, max=30),
         reraise=False,

@@ -7,12 +7,13 @@ values (the run window as ISO dates, counts, MLflow run ids); data stays in Post
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine
 
 from pipelines import runs
+from pipelines.monitoring import prometheus_push
 from pipelines.settings import Settings, get_settings
 from pipelines.stages import ingest as ingest_stage
 from pipelines.stages import plan as plan_stage
@@ -150,6 +151,14 @@ def send_reports(window_ref: WindowRef) -> Counts:
     return send(*_context(window_ref))
 
 
+def monitor(window_ref: WindowRef, dag_id: str | None = None) -> Counts:
+    """Model performance, drift reports, data quality and degradation (pipelines.monitoring);
+    ``dag_id``: whose task durations to record (inside Airflow)."""
+    from pipelines.monitoring.stage import monitor as run_monitor
+
+    return run_monitor(*_context(window_ref), dag_id=dag_id)
+
+
 # The DAG's generic tasks look their work up here by name.
 TRAINERS: dict[str, Callable[..., Counts]] = {
     "traffic": train_traffic,
@@ -174,14 +183,22 @@ def report(window_ref: WindowRef, results: dict[str, Counts]) -> Counts:
 
 
 def close_run(window_ref: WindowRef, results: dict[str, Counts]) -> Counts:
-    """Mark the run successful, keeping every stage's counts in ops.pipeline_runs."""
+    """Mark the run successful, keeping every stage's counts in ops.pipeline_runs, after
+    pushing the night's figures to the Pushgateway (when configured; never fails the night)."""
     merged = {
         f"{stage}.{key}": value
         for stage, counts in results.items()
         for key, value in counts.items()
     }
-    engine, _, window = _context(window_ref)
+    engine, settings, window = _context(window_ref)
+    pushed = prometheus_push.push_night(
+        settings, lambda: engine, window.business_date, True, datetime.now(UTC)
+    )
+    merged |= pushed.counts()
     runs.record_finish(engine, window, "success", merged)
+    from pipelines.monitoring import durations
+
+    durations.record(engine, settings, window)  # the whole night's, now that it is done
     return merged
 
 
@@ -198,4 +215,9 @@ def fail_run(
     window = RunWindow.from_interval(
         interval_start, interval_end, logical_date, dag_run_id, settings.tz
     )
-    runs.record_finish(warehouse(settings), window, "failed", error=f"{task_id}: {error}")
+    pushed = prometheus_push.push_night(
+        settings, lambda: warehouse(settings), window.business_date, False, datetime.now(UTC)
+    )
+    runs.record_finish(
+        warehouse(settings), window, "failed", pushed.counts(), error=f"{task_id}: {error}"
+    )

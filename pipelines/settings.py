@@ -192,6 +192,135 @@ class Settings(BaseSettings):
         description="Task slots of the default-queue Celery worker (the train-queue worker has "
         "one).",
     )
+    # --- promotions by margin, the sales peer (#16)
+    sales_peer: bool = Field(
+        default=False,
+        description="Also train the LightGBM peer of the sales forest each night and make the "
+        "better of the two on the holdout tonight's challenger (off: the forest's per-tree "
+        "spread gives the promotion plan its intervals, and the peer costs training time).",
+    )
+    default_margin_rate: float = Field(
+        default=0.30,
+        ge=0,
+        lt=1,
+        description="Gross margin at list price assumed for products without a cost in the "
+        "product_costs export (0.30 = a unit costs 70% of its list price).",
+    )
+    # Explanations (issue #14): SHAP / attribution reasons of forecasts, scores and offers.
+    explain_top_drivers: int = Field(
+        default=5,
+        ge=1,
+        le=30,
+        description="Drivers kept per sales forecast row and per explained member (the rest "
+        "are summed into one 'other factors' row, so every row still adds up).",
+    )
+    explain_unusual_day_pct: float = Field(
+        default=10.0,
+        ge=0,
+        description="A forecast day at least this much busier or quieter (in %) than a normal "
+        "day of its weekday gets a 'why' line in the staffing email.",
+    )
+    explain_members_per_store: int = Field(
+        default=50,
+        ge=0,
+        description="Members whose churn score is explained per store and night: the reward "
+        "candidates with the highest priority. The default budget grants at most 30 offers a "
+        "store, so each gets its reason from its member's drivers; an offer beyond this many "
+        "candidates keeps the rule-based reason.",
+    )
+    explain_member_sample: int = Field(
+        default=1000,
+        ge=0,
+        description="Members explained every night regardless of offers (a fixed random sample "
+        "by customer key), for the churn model's global importance.",
+    )
+
+    # Monitoring (pipelines/monitoring): the figures a degraded model is judged on.
+    monitor_window_days: int = Field(
+        default=7,
+        ge=1,
+        le=28,
+        description="Days of actuals the monitor judges a model on (its trailing window); a "
+        "model flagged as degraded is not flagged again within this many days.",
+    )
+    monitor_max_ratio_seasonal_naive: float = Field(
+        default=1.3,
+        gt=0,
+        description="Traffic and sales: a store's or the chain's MAE over the window divided by "
+        "seasonal naive's above this = degraded (1.0 = no better than last week's value).",
+    )
+    monitor_shift_days: int = Field(
+        default=3,
+        ge=1,
+        le=28,
+        description="The short window a level shift is judged on (relative bias): a shift "
+        "shows within days, while the main window would dilute it for a week.",
+    )
+    monitor_max_abs_bias: float = Field(
+        default=0.5,
+        gt=0,
+        description="Traffic and sales: a store's or the chain's relative bias over the last "
+        "NIGHTSHIFT_MONITOR_SHIFT_DAYS (sum of forecast minus actual, over the actual) beyond "
+        "plus or minus this = degraded (a competitor opened, a store was extended).",
+    )
+    monitor_coverage_band: tuple[float, float] = Field(
+        default=(0.3, 0.98),
+        description="Traffic: share of open hours inside the P10-P90 band over the window; "
+        "outside this band = degraded (JSON list, e.g. [0.3, 0.98]).",
+    )
+    monitor_max_f1_drop: float = Field(
+        default=0.1,
+        ge=0,
+        le=1,
+        description="Sentiment: macro-F1 on the window's rated reviews this far below the "
+        "model's holdout macro-F1 = degraded.",
+    )
+    monitor_max_auc_drop: float = Field(
+        default=0.05,
+        ge=0,
+        le=1,
+        description="Churn: ROC AUC on the cutoff whose 30 days just ended this far below the "
+        "model's holdout AUC = degraded.",
+    )
+    monitor_max_drifted_share: float = Field(
+        default=0.75,
+        gt=0,
+        le=1,
+        description="Share of a model's input features that drifted from its training window "
+        "above this = degraded (weather and promotions of one week differ from those of a "
+        "two-year window most weeks, so one or two drifted inputs are normal).",
+    )
+    monitor_min_observations: int = Field(
+        default=20,
+        ge=1,
+        description="A figure is judged only when it rests on at least this many observations "
+        "(hours, days, reviews or members).",
+    )
+    monitor_reference_rows: int = Field(
+        default=5000,
+        ge=100,
+        description="Rows sampled (seeded) from a model's training window as the reference of "
+        "its drift report.",
+    )
+    # Monitoring: Prometheus (issue 13, part 4).
+    pushgateway_url: str | None = Field(
+        default=None,
+        description="Prometheus Pushgateway that receives each night's figures at its end "
+        "(e.g. http://pushgateway:9091). Unset: nothing is pushed.",
+    )
+    pushgateway_timeout_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="HTTP timeout of a push; an unreachable gateway never fails the night.",
+    )
+
+    @field_validator("monitor_coverage_band")
+    @classmethod
+    def _ordered_band(cls, value: tuple[float, float]) -> tuple[float, float]:
+        low, high = value
+        if not 0 <= low < high <= 1:
+            raise ValueError(f"expected 0 <= low < high <= 1, got {list(value)}")
+        return value
 
     @field_validator("timezone")
     @classmethod

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,13 +22,13 @@ os.environ["NIGHTSHIFT_DATA_DIR"] = str(_BASE / "data")
 os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
 
 from hypothesis import settings as hypothesis_settings  # noqa: E402
-from sqlalchemy import Engine, create_engine, text  # noqa: E402
+from sqlalchemy import Engine  # noqa: E402
 
 from pipelines.db import embedded  # noqa: E402
-from pipelines.db.engine import ensure_database, warehouse_url  # noqa: E402
 from pipelines.orchestration.airflow_env import apply_airflow_environment  # noqa: E402
 from pipelines.settings import Settings, get_settings  # noqa: E402
 from pipelines.warehouse import warehouse  # noqa: E402
+from tests.databases import scratch_database  # noqa: E402
 
 # Property tests: reproducible in CI (derandomized, no example database written into the
 # repository) and judged by their assertions, not by the speed of a shared machine.
@@ -63,14 +62,5 @@ def engine(settings: Settings) -> Engine:
 @pytest.fixture
 def fresh_engine(settings: Settings) -> Iterator[Engine]:
     """A brand-new, empty database on the same server, dropped afterwards."""
-    url = warehouse_url(settings).set(database=f"fresh_{uuid.uuid4().hex[:10]}")
-    ensure_database(url)
-    fresh = create_engine(url)
-    try:
+    with scratch_database(settings, "fresh") as fresh:
         yield fresh
-    finally:
-        fresh.dispose()
-        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'drop database "{url.database}" with (force)'))
-        admin.dispose()

@@ -1,4 +1,6 @@
-"""A real SMTP server (aiosmtpd) on a free local port that keeps every message it receives."""
+"""The one SMTP server of the tests: a real aiosmtpd server on a free local port that keeps
+every message it receives, and can be told to refuse recipients with given SMTP replies
+(``550 ...`` permanent, ``450 ...`` transient) to test how senders react."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ def free_port() -> int:
 
 @dataclass(frozen=True)
 class Received:
+    mail_from: str
     recipients: list[str]
     message: EmailMessage
 
@@ -34,11 +37,27 @@ class MailSink:
     host: str
     port: int
     received: list[Received] = field(default_factory=list)
+    # Replies given to the next RCPT TO commands, one each, before recipients are accepted.
+    refusals: list[str] = field(default_factory=list)
+    rcpt_attempts: int = 0
+
+    def refuse(self, reply: str, times: int = 1) -> None:
+        """Answer the next ``times`` recipients with ``reply`` (e.g. "550 5.1.1 no such user")."""
+        self.refusals.extend([reply] * times)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        self.rcpt_attempts += 1
+        if self.refusals:
+            return self.refusals.pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(message, EmailMessage)
-        self.received.append(Received(list(envelope.rcpt_tos), message))
+        self.received.append(Received(str(envelope.mail_from), list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
 
     def wait_for(self, count: int = 1, timeout_s: float = 10.0) -> list[Received]:

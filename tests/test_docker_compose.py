@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -117,3 +118,73 @@ def test_the_celery_profile_adds_redis_and_workers_with_the_same_settings(
     assert device["capabilities"] == ["gpu"] and device["count"] == 1
     assert gpu["build"]["args"]["TORCH_VARIANT"].startswith("cu")
     assert "ARG TORCH_VARIANT" in (REPO_ROOT / "Dockerfile").read_text()
+
+
+MONITORING_SERVICES = {"grafana", "prometheus", "pushgateway"}
+
+
+def _bind_mounts(service: dict[str, Any]) -> list[tuple[str, str]]:
+    """(host path, container path) of the service's ./ bind mounts."""
+    mounts = []
+    for volume in service.get("volumes") or []:
+        host, container, *_ = str(volume).split(":")
+        if host.startswith("./"):
+            mounts.append((host, container))
+    return mounts
+
+
+def test_every_bind_mounted_path_exists(compose: dict[str, Any]) -> None:
+    for name, service in compose["services"].items():
+        for host, _ in _bind_mounts(service):
+            assert (REPO_ROOT / host).exists(), f"{name} mounts {host}, which does not exist"
+
+
+def test_monitoring_services_get_the_repository_config(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    assert set(services) >= MONITORING_SERVICES
+    prometheus = services["prometheus"]
+    assert ("./docker/prometheus", "/etc/prometheus") in _bind_mounts(prometheus)
+    assert "--config.file=/etc/prometheus/prometheus.yml" in prometheus["command"]
+    # Airflow's metrics arrive over OTLP (see the Airflow services' OTEL_* variables).
+    assert "--web.enable-otlp-receiver" in prometheus["command"]
+    config = yaml.safe_load((REPO_ROOT / "docker" / "prometheus" / "prometheus.yml").read_text())
+    targets = {t for job in config["scrape_configs"] for c in job["static_configs"]
+               for t in c["targets"]}  # fmt: skip
+    assert "pushgateway:9091" in targets
+    assert any("--web.listen-address=:9091" in arg for arg in services["pushgateway"]["command"])
+
+    grafana = services["grafana"]
+    mounts = dict(_bind_mounts(grafana))
+    assert mounts["./docker/grafana/provisioning"] == "/etc/grafana/provisioning"
+    provider = yaml.safe_load(
+        (
+            REPO_ROOT / "docker" / "grafana" / "provisioning" / "dashboards" / "nightshift.yml"
+        ).read_text()
+    )
+    # The dashboards provider reads the folder the repository's dashboards are mounted on.
+    assert mounts["./docker/grafana/dashboards"] == provider["providers"][0]["options"]["path"]
+    datasources = yaml.safe_load(
+        (
+            REPO_ROOT / "docker" / "grafana" / "provisioning" / "datasources" / "nightshift.yml"
+        ).read_text()
+    )["datasources"]
+    for source in datasources:
+        host = source["url"].removeprefix("http://").split(":")[0]
+        assert host in services, f"data source {source['name']} points at {host}"
+    # The analyst password the data source expands comes from the compose environment.
+    assert "ANALYST_PASSWORD" in _env(grafana)
+
+
+def test_airflow_sends_its_metrics_and_the_night_its_figures_to_prometheus(
+    compose: dict[str, Any],
+) -> None:
+    services = compose["services"]
+    for name in AIRFLOW_SERVICES:
+        env = _env(services[name])
+        assert env["AIRFLOW__METRICS__OTEL_ON"] == "True"
+        endpoint = urlsplit(env["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"])
+        assert endpoint.hostname == "prometheus" and endpoint.hostname in services
+        assert endpoint.path == "/api/v1/otlp/v1/metrics"
+        assert env["OTEL_EXPORTER_OTLP_METRICS_PROTOCOL"] == "http/protobuf"
+        pushgateway = urlsplit(env["NIGHTSHIFT_PUSHGATEWAY_URL"])
+        assert pushgateway.hostname == "pushgateway" and pushgateway.port == 9091

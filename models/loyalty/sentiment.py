@@ -20,11 +20,9 @@ import numpy as np
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+from models.common.torch_device import autocast, cpu_threads, resolve_device
 from models.loyalty.labels import CLASS_NAMES
 from models.loyalty.sentiment_config import Device, SentimentConfig, resolve_backbone
-
-# The same thread pinning as the traffic model (a generic helper living there).
-from models.traffic.train import cpu_threads
 
 METADATA_FILE = "loyalty_sentiment.json"
 METADATA_FORMAT = 1
@@ -44,24 +42,18 @@ class FineTuneReport:
     warm_start: bool
 
 
-def resolve_device(choice: Device) -> torch.device:
-    if choice == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("device='cuda' was requested but no CUDA GPU is available")
-    if choice == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(choice)
-
-
-def _autocast(device: torch.device) -> torch.autocast:
-    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda")
-
-
-def _load_pretrained(source: str, num_labels: int | None) -> tuple[Any, Any]:
-    """(model, tokenizer) from a hub id or a directory; local directories never touch the hub."""
+def _load_pretrained(
+    source: str, num_labels: int | None, safetensors_only: bool = False
+) -> tuple[Any, Any]:
+    """(model, tokenizer) from a hub id or a directory; local directories never touch the hub.
+    ``safetensors_only``: refuse pickled weights (pytorch_model.bin), e.g. for a directory
+    read back from the model registry. Remote code is never run."""
     local = Path(source).is_dir()
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = {"trust_remote_code": False}
+    if safetensors_only:
+        extra["use_safetensors"] = True
     if num_labels is not None:  # a fresh classification head on a plain encoder
-        extra = {
+        extra |= {
             "num_labels": num_labels,
             "id2label": dict(enumerate(CLASS_NAMES)),
             "label2id": {name: i for i, name in enumerate(CLASS_NAMES)},
@@ -69,7 +61,9 @@ def _load_pretrained(source: str, num_labels: int | None) -> tuple[Any, Any]:
     model = AutoModelForSequenceClassification.from_pretrained(
         source, local_files_only=local, **extra
     )
-    tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=local)
+    tokenizer = AutoTokenizer.from_pretrained(
+        source, local_files_only=local, trust_remote_code=False
+    )
     return model, tokenizer
 
 
@@ -121,7 +115,7 @@ class SentimentModel:
         self.model.eval()
         with (
             torch.inference_mode(),
-            _autocast(self.device),
+            autocast(self.device),
             cpu_threads(self.config.cpu_threads),
         ):
             for start in range(0, len(order), batch_size):
@@ -161,7 +155,7 @@ class SentimentModel:
             settings["device"] = device
         config = SentimentConfig(**settings)
         report = FineTuneReport(**metadata["report"]) if metadata["report"] else None
-        model, tokenizer = _load_pretrained(str(source), num_labels=None)
+        model, tokenizer = _load_pretrained(str(source), num_labels=None, safetensors_only=True)
         return cls(model, tokenizer, config, report)
 
 
@@ -248,7 +242,7 @@ def _fine_tune(
     for epoch in range(config.epochs):
         losses = []
         for rows in _epoch_batches(lengths, config.batch_size, rng):
-            with _autocast(device):
+            with autocast(device):
                 logits = model(**_padded(encoded, rows, tokenizer.pad_token_id, device)).logits
             loss = torch.nn.functional.cross_entropy(logits.float(), targets[rows].to(device))
             optimizer.zero_grad(set_to_none=True)

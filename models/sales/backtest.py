@@ -65,23 +65,41 @@ def fold_forecast(
     return forecast.assign(actual=actual.where(actual.notna() | ~reported, 0.0).to_numpy())
 
 
-def run_backtest(inputs: SalesInputs, config: SalesConfig, folds: int = 4) -> BacktestResult:
-    """Refit before every fold (expanding window) and score all folds."""
+def run_backtest(
+    inputs: SalesInputs,
+    config: SalesConfig,
+    folds: int = 4,
+    peer: bool = False,
+    peer_params: dict[str, Any] | None = None,
+) -> BacktestResult:
+    """Refit before every fold (expanding window) and score all folds. ``peer``: also fit
+    the LightGBM peer (models.sales.peer, ``peer_params`` overriding its defaults) on the same
+    rows each fold; its forecasts are the ``peer`` column, scored like the forest's."""
+    from models.sales.peer import LightGbmSalesForecaster
+
     if folds < 1:
         raise NightshiftError(f"folds must be at least 1, got {folds}")
     last_day = clean_sales(inputs.sales)["date"].max()
-    frames, seconds = [], []
+    frames, seconds, peer_seconds = [], [], []
     forecaster = SalesForecaster(config)
     for origin in backtest_origins(last_day, config.horizon, folds):
         forecaster = SalesForecaster(config).fit_inputs(inputs.sales_until(origin))
         seconds.append(round(forecaster.fit_seconds, 2))
-        frames.append(fold_forecast(forecaster, inputs, origin))
-    forecasts = with_store_totals(
-        pd.concat(frames, ignore_index=True), ("prediction", "seasonal_naive", "actual")
-    )
+        frame = fold_forecast(forecaster, inputs, origin)
+        if peer:
+            other = LightGbmSalesForecaster(config, **(peer_params or {}))
+            other.fit_inputs(inputs.sales_until(origin))
+            peer_seconds.append(round(other.fit_seconds, 2))
+            frame["peer"] = fold_forecast(other, inputs, origin)["prediction"].to_numpy()
+        frames.append(frame)
+    values = ("prediction", "seasonal_naive", "actual", *(("peer",) if peer else ()))
+    forecasts = with_store_totals(pd.concat(frames, ignore_index=True), values)
+    metrics = backtest_metrics(forecasts)
+    if peer:
+        metrics["peer_fit_seconds"] = peer_seconds
     return BacktestResult(
         forecasts=forecasts,
-        metrics=backtest_metrics(forecasts),
+        metrics=metrics,
         importances=forecaster.feature_importances(),
         fit_seconds=seconds,
         model=forecaster,

@@ -8,14 +8,14 @@ feature rows for the origin serves every candidate.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from models.sales.features import fill_missing_baseline
+from models.sales.features import FeatureRows, fill_missing_baseline
 from models.sales.forest import SalesForecaster
 from models.sales.frame import SalesInputs
 from models.sales.promotions import PROMOTION_COLUMNS, promotion_columns
@@ -66,17 +66,33 @@ def predict_with_without(
     )
 
 
-def predict_candidates(
+@dataclass(frozen=True)
+class Scenarios:
+    """Every candidate's store-day as feature rows, once with and once without the candidate.
+
+    Row ``i`` belongs to candidate ``candidate[i]`` (a position in the candidates frame) and is
+    one of that store's categories on the candidate's day; ``discount_with`` /
+    ``discount_without`` are each row's own discount (fraction) in the two scenarios.
+    """
+
+    candidate: np.ndarray
+    is_target: np.ndarray  # the row is the promoted category
+    store_id: np.ndarray
+    category: np.ndarray
+    with_rows: FeatureRows
+    without_rows: FeatureRows
+    discount_with: np.ndarray
+    discount_without: np.ndarray
+
+
+def build_scenarios(
     model: SalesForecaster,
     history: SalesInputs,
     origin: date | pd.Timestamp,
     candidates: pd.DataFrame,
-) -> pd.DataFrame:
-    """``candidates`` (store_id, date, category, discount_pct) with RESULT_COLUMNS added.
-
-    Category columns are NaN for a category the store has no sales history in; every column is
-    NaN for a store without history at ``origin``. Dates must lie in origin+1 .. origin+horizon.
-    """
+) -> Scenarios:
+    """The with/without feature rows of ``candidates`` (store_id, date, category, discount_pct),
+    whose dates must lie in origin+1 .. origin+horizon."""
     missing = [c for c in CANDIDATE_COLUMNS if c not in candidates.columns]
     if missing:
         raise NightshiftError(f"candidates lack column(s) {', '.join(missing)}")
@@ -93,6 +109,11 @@ def predict_candidates(
     if ((ahead < 1) | (ahead > model.config.horizon)).any():
         raise NightshiftError(
             f"candidate dates must lie in the {model.config.horizon} days after {origin.date()}"
+        )
+    if (wanted["discount"] >= 1).any() or (wanted["discount"] < 0).any():
+        raise NightshiftError(
+            "candidate discounts must lie in [0, 100) %: a 100% discount gives the goods away, "
+            "so no sales model can price it (the gate quarantines such promotions)"
         )
 
     rows = model.horizon_rows(origin, history)
@@ -112,17 +133,43 @@ def predict_candidates(
     planned_count = plan["store_promo_categories"].to_numpy() - (planned.to_numpy() > 0)
     discount = pairs["discount"].to_numpy()
 
-    predictions = {}
+    built: dict[str, tuple[FeatureRows, np.ndarray]] = {}
     for name, add in (("with", discount), ("without", np.zeros_like(discount))):
-        promo = promotion_columns(
-            np.where(is_target, add, own), planned_sum + add, planned_count + (add > 0)
-        )
+        row_discount = np.where(is_target, add, own)
+        promo = promotion_columns(row_discount, planned_sum + add, planned_count + (add > 0))
         features = plan.copy()
         for column in PROMOTION_COLUMNS:
             features[column] = promo[column]
-        predictions[name] = model.predict_rows(replace(scenario_rows, features=features))
+        built[name] = (replace(scenario_rows, features=features), row_discount)
+    return Scenarios(
+        candidate=pairs["candidate"].to_numpy(),
+        is_target=is_target,
+        store_id=scenario_rows.keys["store_id"].to_numpy(dtype=object),
+        category=scenario_rows.keys["category"].to_numpy(dtype=object),
+        with_rows=built["with"][0],
+        without_rows=built["without"][0],
+        discount_with=built["with"][1],
+        discount_without=built["without"][1],
+    )
 
-    return _summarise(candidates, pairs["candidate"], is_target, predictions)
+
+def predict_candidates(
+    model: SalesForecaster,
+    history: SalesInputs,
+    origin: date | pd.Timestamp,
+    candidates: pd.DataFrame,
+) -> pd.DataFrame:
+    """``candidates`` (store_id, date, category, discount_pct) with RESULT_COLUMNS added.
+
+    Category columns are NaN for a category the store has no sales history in; every column is
+    NaN for a store without history at ``origin``. Dates must lie in origin+1 .. origin+horizon.
+    """
+    scenarios = build_scenarios(model, history, origin, candidates)
+    predictions = {
+        "with": model.predict_rows(scenarios.with_rows),
+        "without": model.predict_rows(scenarios.without_rows),
+    }
+    return _summarise(candidates, pd.Series(scenarios.candidate), scenarios.is_target, predictions)
 
 
 def _summarise(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from models.common.arrays import nanmean
 from models.sales.calendar import CALENDAR_COLUMNS
 from models.sales.frame import DailyPanel
 from models.sales.promotions import PROMOTION_COLUMNS, promotion_features
@@ -126,8 +127,8 @@ def build_rows(
             "log_baseline": np.log1p(np.maximum(baseline, 0.0)),
             "category_share": baseline / store_level,
             "same_weekday_last": seasonal_naive / level,
-            "same_weekday_mean_4w": _nanmean(same_weekday) / level,
-            "store_same_weekday_mean_4w": _nanmean(store_same_weekday) / store_level,
+            "same_weekday_mean_4w": nanmean(same_weekday, axis=0)[0] / level,
+            "store_same_weekday_mean_4w": nanmean(store_same_weekday, axis=0)[0] / store_level,
             "rolling_7d": trailing_mean(sales, series, t, DAYS_PER_WEEK, 1) / level,
             "last_day": gather(sales, series, t) / level,
             "trend_28d": baseline / np.maximum(earlier, MIN_LEVEL),
@@ -185,9 +186,3 @@ def fill_missing_baseline(rows: FeatureRows) -> np.ndarray:
     by_origin = frame.groupby("origin")["level"].transform("median")
     level = frame["level"].fillna(by_category).fillna(by_origin).fillna(0.0)
     return level.to_numpy(dtype=float)
-
-
-def _nanmean(stack: np.ndarray) -> np.ndarray:
-    counts = np.isfinite(stack).sum(axis=0)
-    total = np.nansum(stack, axis=0)
-    return np.divide(total, counts, out=np.full(total.shape, np.nan), where=counts > 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -58,7 +59,8 @@ def training_origins(panel: DailyPanel, config: SalesConfig) -> np.ndarray:
 class SalesForecaster:
     def __init__(self, config: SalesConfig | None = None) -> None:
         self.config = config or SalesConfig()
-        self.forest: RandomForestRegressor | None = None
+        # The fitted regressor: a random forest here, another family in a peer subclass.
+        self.forest: Any = None
         self.feature_names: tuple[str, ...] = ()
         self.store_codes: dict[str, int] = {}
         self.category_codes: dict[str, int] = {}
@@ -103,19 +105,24 @@ class SalesForecaster:
             *feature_columns(panel, cfg.use_weather, cfg.use_traffic),
             *ENCODED_COLUMNS,
         )
-        forest = RandomForestRegressor(
-            n_estimators=cfg.n_estimators,
-            min_samples_leaf=cfg.min_samples_leaf,
-            max_features=cfg.max_features,
-            max_samples=min(cfg.max_samples, len(rows.keys)),
-            n_jobs=cfg.n_jobs,
-            random_state=cfg.random_state,
-        )
+        forest = self._estimator(len(rows.keys))
         forest.fit(self._matrix(rows), to_target(rows.actual, rows.baseline, cfg.target))
         self.forest = forest
         self.training_rows = len(rows.keys)
         self.fit_seconds = time.monotonic() - began
         return self
+
+    def _estimator(self, rows: int) -> Any:
+        """The regressor fitted on the feature matrix (a peer family overrides this)."""
+        cfg = self.config
+        return RandomForestRegressor(
+            n_estimators=cfg.n_estimators,
+            min_samples_leaf=cfg.min_samples_leaf,
+            max_features=cfg.max_features,
+            max_samples=min(cfg.max_samples, rows),
+            n_jobs=cfg.n_jobs,
+            random_state=cfg.random_state,
+        )
 
     # ---------------------------------------------------------------------------- inference
     def predict(
@@ -138,7 +145,10 @@ class SalesForecaster:
         )
 
     def predict_inputs(self, origin: date | pd.Timestamp, inputs: SalesInputs) -> pd.DataFrame:
-        rows = self.horizon_rows(origin, inputs)
+        return self.forecast_rows(self.horizon_rows(origin, inputs))
+
+    def forecast_rows(self, rows: FeatureRows) -> pd.DataFrame:
+        """``predict_inputs``' table from rows already built by ``horizon_rows``."""
         forecast = rows.keys[["store_id", "category", "date", "horizon"]].assign(
             prediction=self.predict_rows(rows)
         )
@@ -166,7 +176,7 @@ class SalesForecaster:
         # Parallel prediction sums the trees in whatever order the threads finish, so the same
         # model could give forecasts differing in the last bits between re-runs; one job sums in
         # tree order and makes re-runs reproduce their rows exactly.
-        jobs = getattr(self.forest, "n_jobs", None)  # a single tree (see plan.promotions) has none
+        jobs = getattr(self.forest, "n_jobs", None)  # a bare tree has none
         if jobs is not None:
             self.forest.n_jobs = 1
         try:
@@ -176,6 +186,20 @@ class SalesForecaster:
                 self.forest.n_jobs = jobs
         return from_target(value, fill_missing_baseline(rows), self.config.target)
 
+    def tree_predictions(self, rows: FeatureRows, max_trees: int | None = None) -> np.ndarray:
+        """[trees, rows] sales in PEN as each of the first ``max_trees`` trees alone predicts
+        them (the forest's prediction is their mean): the model's own spread."""
+        if self.forest is None:
+            raise NightshiftError("the sales forecaster is not fitted yet")
+        trees = self.forest.estimators_[:max_trees]
+        if rows.keys.empty:
+            return np.zeros((len(trees), 0))
+        matrix = self._matrix(rows)
+        level = fill_missing_baseline(rows)
+        return np.vstack(
+            [from_target(tree.predict(matrix), level, self.config.target) for tree in trees]
+        )
+
     def feature_importances(self) -> dict[str, float]:
         """Impurity-based importance per feature, largest first."""
         if self.forest is None:
@@ -183,6 +207,10 @@ class SalesForecaster:
         pairs = zip(self.feature_names, self.forest.feature_importances_, strict=True)
         ranked = sorted(pairs, key=lambda pair: pair[1], reverse=True)
         return {name: float(value) for name, value in ranked}
+
+    def matrix(self, rows: FeatureRows) -> np.ndarray:
+        """The forest's input matrix for ``rows`` (columns ``feature_names``), e.g. to explain."""
+        return self._matrix(rows)
 
     def _matrix(self, rows: FeatureRows) -> np.ndarray:
         frame = rows.features.reindex(columns=list(self.feature_names))

@@ -24,18 +24,8 @@ def error_metrics(actual: np.ndarray, forecast: np.ndarray) -> dict[str, float |
     }
 
 
-def score(frame: pd.DataFrame) -> dict[str, Any]:
-    """Errors of the model and of seasonal naive on the rows where both and the actual are
-    known, and model / naive per error (below 1 = the model is better)."""
-    rows = frame.dropna(subset=["actual", *FORECASTS.values()])
-    result: dict[str, Any] = {"rows": len(rows)}
-    if rows.empty:
-        return result
-    actual = rows["actual"].to_numpy(dtype=float)
-    for name, column in FORECASTS.items():
-        result[name] = error_metrics(actual, rows[column].to_numpy(dtype=float))
-    model, naive = result["model"], result["seasonal_naive"]
-    result["ratio"] = {
+def _ratios(model: dict[str, Any], naive: dict[str, Any]) -> dict[str, float | None]:
+    return {
         metric: (
             model[metric] / naive[metric]
             if model[metric] is not None and naive[metric] not in (None, 0.0)
@@ -43,6 +33,23 @@ def score(frame: pd.DataFrame) -> dict[str, Any]:
         )
         for metric in ERRORS
     }
+
+
+def score(frame: pd.DataFrame) -> dict[str, Any]:
+    """Errors of the model and of seasonal naive on the rows where both and the actual are
+    known, and model / naive per error (below 1 = the model is better). With a ``peer``
+    column (the LightGBM peer), its errors and ``peer_ratio`` too, on the same rows."""
+    forecasts = FORECASTS | ({"peer": "peer"} if "peer" in frame.columns else {})
+    rows = frame.dropna(subset=["actual", *forecasts.values()])
+    result: dict[str, Any] = {"rows": len(rows)}
+    if rows.empty:
+        return result
+    actual = rows["actual"].to_numpy(dtype=float)
+    for name, column in forecasts.items():
+        result[name] = error_metrics(actual, rows[column].to_numpy(dtype=float))
+    result["ratio"] = _ratios(result["model"], result["seasonal_naive"])
+    if "peer" in result:
+        result["peer_ratio"] = _ratios(result["peer"], result["seasonal_naive"])
     return result
 
 

@@ -6,7 +6,10 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+import pandas as pd
 
 from models.traffic.config import ANCHOR_WEEKS, HOURS_PER_WEEK
 
@@ -50,3 +53,39 @@ def seasonal_naive_scale(counts: np.ndarray) -> np.ndarray:
     count = known.sum(axis=1)
     mae = np.where(known, diff, 0.0).sum(axis=1) / np.maximum(count, 1)
     return np.where((count > 0) & (mae > 0), mae, np.nan)
+
+
+# What the pipeline serves when no network beat these on its first night (a table in, a table
+# out; the functions above work on [S, T] arrays).
+BASELINES = {"seasonal_naive": seasonal_naive, "same_hour_mean_4w": same_hour_mean}
+
+
+def baseline_forecast(
+    history: pd.DataFrame, origin: pd.Timestamp, horizon: int, kind: str
+) -> pd.DataFrame:
+    """[location_id, ts, p10, p50, p90] for ``horizon`` hours from ``origin``, from the hourly
+    ``history`` [location_id, ts, count] strictly before it: P50 is the ``kind`` baseline, the
+    P10-P90 band the 10th-90th percentile of the same hour over the last 4 weeks (widened to
+    contain P50). Hours with nothing known in those weeks (outages, new stores) get 0."""
+    from models.traffic.inputs import forecast_frame
+
+    origin = pd.Timestamp(origin)
+    first = origin - pd.Timedelta(hours=ANCHOR_WEEKS * HOURS_PER_WEEK)
+    known = history[(history["ts"] >= first) & (history["ts"] < origin)]
+    locations = tuple(sorted(history["location_id"].unique()))
+    hours = pd.date_range(first, origin, freq="h", inclusive="left")
+    counts = (
+        known.pivot_table(index="location_id", columns="ts", values="count", aggfunc="mean")
+        .reindex(index=list(locations), columns=hours)
+        .to_numpy(dtype=float)
+    )
+    end = counts.shape[1]
+    p50 = BASELINES[kind](counts, end, horizon)
+    weeks = _same_hour_values(counts, end, horizon, ANCHOR_WEEKS)
+    with warnings.catch_warnings():  # all-NaN hours: no band, handled below
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low, high = np.nanquantile(weeks, [0.1, 0.9], axis=2)
+    p50 = np.nan_to_num(p50, nan=0.0)
+    low = np.minimum(np.nan_to_num(low, nan=0.0), p50)
+    high = np.maximum(np.nan_to_num(high, nan=0.0), p50)
+    return forecast_frame(locations, origin, horizon, {"p10": low, "p50": p50, "p90": high})

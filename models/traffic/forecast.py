@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from models.traffic.calibration import apply_interval_scale, fit_interval_scale
+from models.common.torch_device import cpu_threads, resolve_device
+from models.traffic.calibration import apply_interval_scale, fit_interval_scale, open_mask
 from models.traffic.config import TrafficConfig
 from models.traffic.data import Panel, build_panel, exog_moments
 from models.traffic.features import CALENDAR_FEATURES, detect_exog_columns
@@ -28,7 +29,7 @@ from models.traffic.inputs import (
 )
 from models.traffic.network import TrafficNetwork
 from models.traffic.sampling import time_ordered_split
-from models.traffic.train import TrainReport, cpu_threads, resolve_device, train_network
+from models.traffic.train import TrainReport, train_network
 from models.traffic.windows import (
     STEP_FEATURES,
     Batch,
@@ -161,7 +162,7 @@ class TrafficForecaster:
                     torch.from_numpy(batch.series).to(device),
                 )
             counts = scaled.float().cpu().numpy() * batch.scale[:, None, None]
-            counts = apply_interval_scale(counts, self.interval_scale)
+            counts = apply_interval_scale(counts, self.interval_scale, open_mask(batch.future))
             quantiles.append(np.maximum(counts, 0.0))  # max() keeps P10 <= P50 <= P90
         network.to("cpu")
         values = np.concatenate(quantiles)
@@ -171,6 +172,26 @@ class TrafficForecaster:
             cfg.horizon,
             {"p10": values[..., 0], "p50": values[..., 1], "p90": values[..., 2]},
         )
+
+    def forecast_batch(
+        self,
+        history: pd.DataFrame,
+        future_exog: pd.DataFrame | None = None,
+        origin: pd.Timestamp | str | None = None,
+    ) -> tuple[Batch, tuple[str, ...], pd.Timestamp]:
+        """(the network's inputs for every location, the locations, the origin): what
+        ``predict`` feeds the network, in one batch (e.g. to attribute its forecast)."""
+        cfg = self.config
+        table = clean_with_exog(history, self.exog_columns)
+        start = origin_of(table, origin)
+        panel = forecast_panel(table, cfg, self.exog_columns, start, future_exog)
+        rows = np.arange(len(panel.locations))
+        batch = self._builder(panel).build(rows, np.full(len(rows), cfg.reach))
+        return batch, panel.locations, start
+
+    def require_network(self) -> TrafficNetwork:
+        """The fitted network; a clear error when there is none."""
+        return self._require_network()
 
     # ---------------------------------------------------------------------------- persistence
     def state_dict(self) -> dict[str, Any]:

@@ -6,7 +6,6 @@ gives the same weights.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import logging
 import time
@@ -17,11 +16,11 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, IterableDataset
 
-from models.traffic.config import Device, TrafficConfig
+from models.common.torch_device import autocast, resolve_device
+from models.traffic.config import TrafficConfig
 from models.traffic.network import TrafficNetwork, pinball_loss
 from models.traffic.sampling import OriginRanges
 from models.traffic.windows import Batch, WindowBuilder
-from pipelines.errors import NightshiftError
 
 GRADIENT_CLIP = 1.0
 CALIBRATION_MIN_HOURS = 200
@@ -41,25 +40,6 @@ class TrainReport:
     @property
     def samples_per_second(self) -> float:
         return self.samples / self.seconds if self.seconds > 0 else 0.0
-
-
-@contextlib.contextmanager
-def cpu_threads(count: int) -> Iterator[None]:
-    """Run torch's CPU kernels on ``count`` threads for the duration of the block."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(count)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
-
-
-def resolve_device(choice: Device) -> torch.device:
-    if choice == "cuda" and not torch.cuda.is_available():
-        raise NightshiftError("device cuda was requested but torch sees no CUDA GPU")
-    if choice == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(choice)
 
 
 def to_tensors(batch: Batch) -> dict[str, torch.Tensor]:
@@ -97,16 +77,12 @@ class _EpochBatches(IterableDataset[dict[str, torch.Tensor]]):
             yield to_tensors(self.builder.build(rows, origins, rng=rng, steps=keep))
 
 
-def _autocast(device: torch.device) -> torch.autocast:
-    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda")
-
-
 def _validation_loss(
     network: TrafficNetwork, batches: list[dict[str, torch.Tensor]], device: torch.device
 ) -> float:
     network.eval()
     total, weight = 0.0, 0
-    with torch.no_grad(), _autocast(device):
+    with torch.no_grad(), autocast(device):
         for batch in batches:
             moved = {k: v.to(device) for k, v in batch.items()}
             predicted = network(moved["past"], moved["future"], moved["series"])
@@ -159,7 +135,7 @@ def train_network(
         )
         for batch in loader:
             moved = {k: v.to(device, non_blocking=True) for k, v in batch.items()}
-            with _autocast(device):
+            with autocast(device):
                 predicted = network(moved["past"], moved["future"], moved["series"])
             loss = pinball_loss(predicted.float(), moved["target"])
             optimiser.zero_grad(set_to_none=True)
@@ -210,7 +186,7 @@ def calibrate_intervals(
     are left out: their forecast and interval are exactly 0."""
     network.interval_scale.fill_(1.0)
     below, above = [], []
-    with torch.no_grad(), _autocast(device):
+    with torch.no_grad(), autocast(device):
         for batch in batches:
             moved = {k: v.to(device) for k, v in batch.items()}
             p10, p50, p90 = (

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from models.common.arrays import nanmean
 from models.traffic.config import (
     ANCHOR_WEEKS,
     HOURS_PER_WEEK,
@@ -66,15 +67,6 @@ def past_feature_count(exog: int) -> int:
 
 def future_feature_count(exog: int) -> int:
     return len(STEP_FEATURES) + len(CALENDAR_FEATURES) + 2 * exog
-
-
-def _nanmean(values: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
-    """Mean ignoring NaN (NaN where nothing observed) and the number observed; no warnings."""
-    observed = ~np.isnan(values)
-    count = observed.sum(axis=axis)
-    total = np.where(observed, values, 0).sum(axis=axis)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, total / np.maximum(count, 1), np.nan), count
 
 
 def _nanmedian_last(values: np.ndarray, count: np.ndarray) -> np.ndarray:
@@ -173,7 +165,7 @@ class WindowBuilder:
         """A low-noise estimate for each horizon hour: the hour-of-day level over the last 28
         days times the level of the same weekday over the last 4 weeks (hour x weekday, each
         estimated from many more hours than the 4 same-hour values of the anchor)."""
-        hour_level, _ = _nanmean(past[:, self._pooled_day_positions[steps]], axis=2)
+        hour_level, _ = nanmean(past[:, self._pooled_day_positions[steps]], axis=2)
         known = ~np.isnan(past)
         zero = np.zeros((len(past), 1))
         total = np.concatenate([zero, np.cumsum(np.where(known, past, 0.0), axis=1)], axis=1)
@@ -202,7 +194,7 @@ class WindowBuilder:
         future_grid = origins[:, None] + steps  # [B, S]
         past_counts = self.counts[rows[:, None], past_grid]
 
-        scale, _ = _nanmean(np.abs(past_counts[:, -SCALE_HOURS:]), axis=1)
+        scale, _ = nanmean(np.abs(past_counts[:, -SCALE_HOURS:]), axis=1)
         scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0).astype(np.float32)
         # One NaN column after the context: the target of out-of-range sentinel positions.
         past_scaled = np.concatenate(
@@ -261,20 +253,20 @@ class WindowBuilder:
         """``[B, S, len(STEP_FEATURES)]`` from the scaled context (NaN sentinel at the end)."""
         context = self.config.context
         weeks = past[:, self._week_positions[steps]]  # [B, S, W]
-        anchor, observed = _nanmean(weeks, axis=2)
-        recent, _ = _nanmean(past[:, self._day_positions[steps]], axis=2)
-        long_mean, _ = _nanmean(past[:, self._long_positions[steps]], axis=2)
-        smooth, _ = _nanmean(past[:, self._smooth_positions[steps]], axis=2)
+        anchor, observed = nanmean(weeks, axis=2)
+        recent, _ = nanmean(past[:, self._day_positions[steps]], axis=2)
+        long_mean, _ = nanmean(past[:, self._long_positions[steps]], axis=2)
+        smooth, _ = nanmean(past[:, self._smooth_positions[steps]], axis=2)
         pooled, hour_level, weekday_level = self._pooled(past[:, :context], steps)
-        level_week, _ = _nanmean(past[:, -1 - HOURS_PER_WEEK : -1], axis=1)
-        level_day, _ = _nanmean(past[:, -1 - 24 : -1], axis=1)
-        fallback, _ = _nanmean(past, axis=1)
+        level_week, _ = nanmean(past[:, -1 - HOURS_PER_WEEK : -1], axis=1)
+        level_day, _ = nanmean(past[:, -1 - 24 : -1], axis=1)
+        fallback, _ = nanmean(past, axis=1)
         # No same-hour value in 4 weeks (outage, new store): fall back to recent days, then to
         # the window's mean level.
         anchor = np.where(np.isnan(anchor), recent, anchor)
         anchor = np.where(np.isnan(anchor), np.nan_to_num(fallback)[:, None], anchor)
         median = _nanmedian_last(weeks, observed)
-        spread = np.sqrt(_nanmean((weeks - anchor[..., None]) ** 2, axis=2)[0])
+        spread = np.sqrt(nanmean((weeks - anchor[..., None]) ** 2, axis=2)[0])
         holidays = self.calendar[:, HOLIDAY_FEATURE]
         anchor_holidays = holidays[origins[:, None, None] - context + self._week_positions[steps]]
         shape = anchor.shape

@@ -12,6 +12,8 @@ from pipelines.cli import (
     backfill_cmd,
     db,
     ingest_cmd,
+    monitor_cmd,
+    plans_cmd,
     report_cmd,
     run,
     services_cmd,
@@ -32,6 +34,8 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(traffic.app, name="traffic")
 app.add_typer(services_cmd.app, name="services")
+app.add_typer(plans_cmd.app, name="plans")
+app.add_typer(monitor_cmd.app, name="monitor")
 app.command("run")(run.run)
 app.command("demo")(run.demo)
 app.command("backfill")(backfill_cmd.backfill)

@@ -81,9 +81,13 @@ def psql(ctx: typer.Context) -> None:
     target = warehouse_url(settings)
     ensure_database(target)
     executable = _psql_executable()
-    # libpq wants a plain postgresql:// URL (no SQLAlchemy driver suffix).
-    libpq_url = target.set(drivername="postgresql").render_as_string(hide_password=False)
-    os.execv(executable, [executable, libpq_url, *ctx.args])
+    # libpq wants a plain postgresql:// URL (no SQLAlchemy driver suffix). The password goes
+    # through the environment: a command line is readable by every user of the machine (ps).
+    libpq_url = target.set(drivername="postgresql", password=None)
+    env = dict(os.environ)
+    if target.password is not None:
+        env["PGPASSWORD"] = str(target.password)
+    os.execve(executable, [executable, libpq_url.render_as_string(), *ctx.args], env)
 
 
 def _psql_executable() -> str:

@@ -52,10 +52,21 @@ def run(
         typer.Option("--format", help="Per-date files as CSV or Parquet (reviews: always JSONL)."),
     ] = FileFormat.csv,
     progress: Annotated[bool, typer.Option(help="Show a progress bar per simulated day.")] = True,
+    regime_change: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--regime-change",
+            help="STORE:YYYY-MM-DD:FACTOR: from that date on the store's traffic (and so its "
+            "sales) is multiplied by FACTOR, e.g. a competitor opening: 2:2026-11-10:0.6. "
+            "STORE is a store id or its position (1 = first). Repeatable.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Simulate every day from --start to --end and write the landing files under --out."""
     from pipelines.settings import get_settings
     from pipelines.simulator.core import SimulationConfig, run_simulation
+    from pipelines.simulator.regime import RegimeChange
 
     config = SimulationConfig(
         stores=stores,
@@ -66,6 +77,7 @@ def run(
         defects=defects,
         file_format=file_format.value,
         country=get_settings().country,
+        regime_changes=tuple(RegimeChange.parse(text) for text in regime_change or ()),
     )
     summary = run_simulation(config, progress=progress)
     typer.echo(f"{summary.files} files in {out} ({summary.seconds:.1f} s)")

@@ -40,6 +40,7 @@ CASTS: dict[str, dict[str, Callable[[pd.Series], pd.Series]]] = {
     "door_counts": {"ts": _ts, "count": _num},
     "staffing": {"ts": _ts, "staff_on_duty": _num},
     "promotions": {"date": _date, "discount_pct": _num},
+    "product_costs": {"unit_cost": _num},
     "reviews": {"ts": _ts, "rating": _num},
     "weather": {
         "ts": _ts,
@@ -59,13 +60,16 @@ KEYS: dict[str, tuple[str, ...]] = {
     # Exports overlap from one day to the next (a 15-day calendar, a 14-day forecast): their
     # rows are only duplicates within the same export.
     "promotions": ("business_date", "promo_id", "store_id", "date"),
+    # One cost per product in each night's catalogue export.
+    "product_costs": ("business_date", "product"),
     "reviews": ("review_id",),
     "weather": ("business_date", "kind", "city", "ts"),
 }
 
 
-# The column whose calendar day must fall on (or within days of) the row's business date.
-OFFSET_OF = {"promotions": "date"}
+# The column whose calendar day must fall on (or within days of) the row's business date
+# (None: the dataset has no date of its own; a cost list is valid from its business date).
+OFFSET_OF: dict[str, str | None] = {"promotions": "date", "product_costs": None}
 
 
 def typed_frame(dataset: str, raw: pd.DataFrame) -> pd.DataFrame:
@@ -75,6 +79,7 @@ def typed_frame(dataset: str, raw: pd.DataFrame) -> pd.DataFrame:
     for column, cast in CASTS[dataset].items():
         frame[column] = cast(frame[column])
     business_date = frame["business_date"] = _date(frame["business_date"])
-    column = OFFSET_OF.get(dataset, "ts")
-    frame[f"{column}_offset_days"] = (frame[column].dt.normalize() - business_date).dt.days
+    dated = OFFSET_OF.get(dataset, "ts")
+    if dated is not None:
+        frame[f"{dated}_offset_days"] = (frame[dated].dt.normalize() - business_date).dt.days
     return frame

@@ -11,7 +11,8 @@ import os
 import signal
 import subprocess
 import time
-from pathlib import Path
+
+import psutil
 
 # Started by this process: polling them reaps them when they exit (no zombies).
 children: dict[int, subprocess.Popen[bytes]] = {}
@@ -52,51 +53,39 @@ def reap(pid: int) -> None:
         del children[pid]
 
 
-def alive(pid: int, marker: bytes = b"airflow") -> bool:
+def alive(pid: int, marker: str = "airflow") -> bool:
     """Whether ``pid`` is still one of our processes (not a reused PID or a zombie)."""
-    proc = Path("/proc") / str(pid)
-    if not Path("/proc").exists():  # no procfs (macOS): trust a PID that answers
-        try:
-            os.kill(pid, 0)
-        except (ProcessLookupError, PermissionError):
-            return False
-        return True
     if started_at(pid) is None:
         return False
     try:
-        return marker in (proc / "cmdline").read_bytes()
-    except (FileNotFoundError, ProcessLookupError):
+        return any(marker in part for part in psutil.Process(pid).cmdline())
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
         return False
 
 
 def started_at(pid: int) -> str | None:
-    """The process's start time (clock ticks since boot), None when gone or a zombie."""
+    """The process's start time (with its PID, its identity), None when gone or a zombie."""
     reap(pid)
     try:
-        fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError, IndexError):
+        process = psutil.Process(pid)
+        if process.status() == psutil.STATUS_ZOMBIE:
+            return None
+        return repr(process.create_time())
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
         return None
-    return None if fields[0] == "Z" else fields[19]
 
 
 def descendants(pid: int) -> dict[int, str]:
-    """``pid`` and everything below it: PID -> start time (just ``pid`` without procfs)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(parent, []).append(int(entry.name))
+    """``pid`` and everything below it: PID -> start time."""
+    try:
+        family = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return {}
     found: dict[int, str] = {}
-    todo = [pid]
-    while todo:
-        current = todo.pop()
-        started = started_at(current)
-        if current in found or (started is None and Path("/proc").exists()):
-            continue
-        found[current] = started or ""
-        todo.extend(children.get(current, []))
+    for process in family:
+        started = started_at(process.pid)
+        if started is not None:
+            found[process.pid] = started
     return found
 
 

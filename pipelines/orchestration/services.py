@@ -547,11 +547,11 @@ def _read_pid(settings: Settings, name: str) -> int | None:
         return None
 
 
-def _marker(name: str) -> bytes:
+def _marker(name: str) -> str:
     """What the command line of the service's process contains (a reused PID does not)."""
     if name == SUPERVISOR:
-        return b"supervise"
-    return b"redis-server" if celery_stack.is_redis(name) else b"airflow"
+        return "supervise"
+    return "redis-server" if celery_stack.is_redis(name) else "airflow"
 
 
 def _remove_run_files(settings: Settings) -> None:

@@ -7,8 +7,9 @@ docs/staffing-model.md. Fields are flat (one number each) so they map one-to-one
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from typing import Final, Literal, get_args
+from typing import Any, Final, Literal, get_args
 
 from pipelines.errors import ConfigError
 
@@ -152,3 +153,21 @@ class StoreProfile:
         below the role minimums (a store that cannot hold its minimum crew still has to open)."""
         by_space = math.floor(self.size_sqm / params.sqm_per_staff + 1e-9)
         return max(by_space, params.min_cashiers_open + params.min_floor_open)
+
+
+def store_profiles(rows: Iterable[Any]) -> list[StoreProfile]:
+    """Profiles from store rows (``itertuples()`` of plan/store_profiles.sql: store_id, format,
+    size_sqm, conversion_rate, the last missing/NaN when the store has no measured rate)."""
+    profiles = []
+    for row in rows:
+        rate = row.conversion_rate
+        measured = rate is not None and not (isinstance(rate, float) and math.isnan(rate))
+        profiles.append(
+            StoreProfile(
+                store_id=row.store_id,
+                format=row.format,
+                size_sqm=float(row.size_sqm),
+                conversion_rate=float(rate) if measured else None,
+            )
+        )
+    return profiles

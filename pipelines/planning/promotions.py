@@ -15,6 +15,7 @@ import pandas as pd
 
 Language = Literal["es", "en"]
 Confidence = Literal["high", "medium", "low"]
+RankBy = Literal["expected_margin", "expected_lift"]
 
 DISCOUNT_LEVELS = (10, 20, 30)  # percent off; marketing's usual levels
 TOP_PER_STORE = 10
@@ -71,9 +72,14 @@ def promotion_candidates(
 
 
 def rank_candidates(
-    scored: pd.DataFrame, staff_days: pd.DataFrame, top_n: int = TOP_PER_STORE
+    scored: pd.DataFrame,
+    staff_days: pd.DataFrame,
+    top_n: int = TOP_PER_STORE,
+    by: RankBy = "expected_lift",
 ) -> pd.DataFrame:
-    """The best ``top_n`` candidates per store, ranked 1..n.
+    """The best ``top_n`` candidates per store, ranked 1..n by ``by``: ``expected_margin``
+    (the store's incremental margin, net of the discount: what the nightly ranks by) or
+    ``expected_lift`` (incremental sales).
 
     ``scored`` holds the candidates with the counterfactual's store_with / store_without /
     store_lift (the whole store's sales, so a promotion that only moves money between categories
@@ -90,8 +96,9 @@ def rank_candidates(
         date=lambda f: pd.to_datetime(f["date"]).dt.normalize(),
         expected_lift=lambda f: f["sales_with"] - f["sales_without"],
     )
-    # A promotion the model expects to lose sales (or cannot price) is not worth proposing.
-    frame = frame[frame["expected_lift"].fillna(0.0) > 0]
+    # A promotion the model expects to lose sales or margin (or cannot price) is not worth
+    # proposing.
+    frame = frame[frame[by].fillna(0.0) > 0]
     staff = staff_days[STAFF_DAY_COLUMNS].assign(
         date=lambda f: pd.to_datetime(f["date"]).dt.normalize()
     )
@@ -99,7 +106,7 @@ def rank_candidates(
     capped = frame["maximum_hours"] / frame["open_hours"].where(frame["open_hours"] > 0)
     frame["maximum_share"] = capped.fillna(0.0).clip(0.0, 1.0)
     frame["staff_slack_hours"] = frame.pop("slack_hours")
-    frame["score"] = frame["expected_lift"] * (1.0 - frame["maximum_share"])
+    frame["score"] = frame[by] * (1.0 - frame["maximum_share"])
     frame["_slack"] = frame["staff_slack_hours"].fillna(0.0)
     frame = frame.sort_values(
         ["store_id", "score", "_slack", "date", "category", "discount_pct"],
@@ -115,22 +122,28 @@ def rank_candidates(
 
 
 def confidence_label(lift: float, p10: float, p90: float) -> Confidence:
-    """How far the forest's trees agree on a lift (P10/P90 of the per-tree lifts).
+    """How sure the model is of a gain, from its stated 80% interval [p10, p90] of the lift
+    (models.sales.margin: the trees' spread, checked against the simulator's true effects).
 
-    high: at least 90% of the trees see a gain and the P10-P90 band is no wider than the lift
-    itself; medium: at least 90% see a gain; low: more than one tree in ten sees none. This is
-    the model's agreement with itself, not a calibrated interval: it misses what all trees share.
+    high: the whole interval is a gain and no wider than the lift itself; medium: the whole
+    interval is a gain; low: the interval reaches a loss (or is unknown).
     """
     if not (np.isfinite(p10) and np.isfinite(p90)) or p10 <= 0:
         return "low"
     return "high" if p90 - p10 <= lift else "medium"
 
 
-def add_confidence(ranked: pd.DataFrame) -> pd.DataFrame:
-    """``ranked`` with lift_p10 / lift_p90 gets its confidence column."""
+def add_confidence(
+    ranked: pd.DataFrame,
+    value: str = "expected_lift",
+    low: str = "lift_p10",
+    high: str = "lift_p90",
+) -> pd.DataFrame:
+    """``ranked`` gets its confidence column from ``value`` and its interval [``low``,
+    ``high``] (the nightly uses the incremental margin's)."""
     labels = [
-        confidence_label(r.expected_lift, r.lift_p10, r.lift_p90)
-        for r in ranked[["expected_lift", "lift_p10", "lift_p90"]].itertuples()
+        confidence_label(lift, p10, p90)
+        for lift, p10, p90 in ranked[[value, low, high]].itertuples(index=False)
     ]
     return ranked.assign(confidence=labels)
 

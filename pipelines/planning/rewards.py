@@ -107,9 +107,16 @@ def allocate_budget(offers: pd.DataFrame, budget_per_store: float) -> pd.DataFra
 
 
 def assign(
-    customers: pd.DataFrame, budget_per_store: float, business_date: date, language: Language
+    customers: pd.DataFrame,
+    budget_per_store: float,
+    business_date: date,
+    language: Language,
+    drivers: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """REWARD_COLUMNS for every customer in ``customers`` (CUSTOMER_COLUMNS, store known)."""
+    """REWARD_COLUMNS for every customer in ``customers`` (CUSTOMER_COLUMNS, store known).
+
+    With ``drivers`` (the members' churn-score drivers, see ``driver_reasons``) an offer's reason
+    code and sentence come from its member's own drivers instead of the rules."""
     if language not in ("es", "en"):
         raise ValueError(f"reason language must be 'es' or 'en', got {language!r}")
     granted = allocate_budget(propose_offers(customers), budget_per_store)
@@ -119,6 +126,8 @@ def assign(
     granted["valid_from"] = [first if offer else None for offer in offered]
     granted["valid_to"] = [last if offer else None for offer in offered]
     granted["reason"] = [reason(row, budget_per_store, language) for _, row in granted.iterrows()]
+    if drivers is not None and not drivers.empty:
+        granted = driver_reasons(granted, drivers, language)
     return granted.loc[:, list(REWARD_COLUMNS)]
 
 
@@ -165,6 +174,91 @@ def reason(row: pd.Series, budget_per_store: float, language: Language) -> str:
     if spanish:
         return f"Sin oferta: {p_return} de probabilidad de volver, ni en riesgo alto ni VIP"
     return f"No offer: {p_return} likely to return, neither at high risk nor VIP"
+
+
+# Drivers that only stand for the rest, or for a lack of history.
+_NOT_A_REASON = ("other_features", "not_enough_history")
+
+
+def driver_reasons(
+    granted: pd.DataFrame, drivers: pd.DataFrame, language: Language
+) -> pd.DataFrame:
+    """``granted`` with the reason code and sentence of each win_back and vip offer taken from
+    its member's churn-score drivers (SHAP, explanations.churn_drivers: customer_key, rank,
+    feature, reason_group, feature_value, contribution_logit; positive = towards churn).
+
+    The code names the group of the strongest driver pushing the offer's way (towards churn for
+    a win-back, away from it for a VIP perk), e.g. WIN_BACK_RECENCY, VIP_FREQUENCY; a member
+    with too little history gets *_NOT_ENOUGH_HISTORY. The sentence names the strongest driver
+    with its value, and a second from another group when it is at least a third as strong.
+    Offers whose member has no drivers keep the rule-based reason."""
+    from pipelines.explanations.words import churn_label
+
+    spanish = language == "es"
+    by_member = {key: rows for key, rows in drivers.groupby("customer_key", sort=False)}
+    out = granted.copy()
+    for index, row in granted.iterrows():
+        offer, member = row["offer_type"], by_member.get(row["customer_key"])
+        if offer not in ("win_back", "vip") or member is None:
+            continue
+        prefix = "WIN_BACK" if offer == "win_back" else "VIP"
+        if (member["feature"] == "not_enough_history").any():
+            code, phrases = (
+                f"{prefix}_NOT_ENOUGH_HISTORY",
+                [churn_label("not_enough_history", None, language)],
+            )
+        else:
+            sign = 1.0 if offer == "win_back" else -1.0
+            pushing = member[
+                ~member["feature"].isin(_NOT_A_REASON) & (sign * member["contribution_logit"] > 0)
+            ].sort_values("rank", kind="stable")
+            if pushing.empty:
+                continue
+            code = f"{prefix}_{pushing['reason_group'].iloc[0]}"
+            # One phrase per group (two recency measures are one reason), the plainest first:
+            # "no visit in 45 days" rather than "15 times their usual gap".
+            values = member.set_index("feature")["feature_value"]
+            strongest = abs(float(pushing["contribution_logit"].iloc[0]))
+            phrases = []
+            for group, rows in pushing.groupby("reason_group", sort=False):
+                feature, value = rows["feature"].iloc[0], rows["feature_value"].iloc[0]
+                if phrases and abs(float(rows["contribution_logit"].iloc[0])) < strongest / 3:
+                    break  # a much weaker second reason would only blur the first
+                if group == "RECENCY" and "recency_days" in values.index:
+                    feature, value = "recency_days", values["recency_days"]
+                phrases.append(churn_label(feature, value, language))
+                if len(phrases) == 2:
+                    break
+        joined = (" y " if spanish else " and ").join(phrases)
+        out.at[index, "reason_code"] = code
+        out.at[index, "reason"] = _driver_sentence(row, joined, offer, spanish)
+    return out
+
+
+def _driver_sentence(row: pd.Series, drivers: str, offer: str, spanish: bool) -> str:
+    risk, p_return = _pct(1.0 - row["p_return_30d"]), _pct(row["p_return_30d"])
+    value = _pen(row["value_pen"])
+    if offer == "win_back":
+        if spanish:
+            return (
+                f"{_sentence(drivers)}: {risk} de riesgo de no volver en 30 días; vale de "
+                f"{value} ({_basis(row, spanish)})"
+            )
+        return (
+            f"{_sentence(drivers)}: {risk} risk of not returning within 30 days; {value} "
+            f"voucher ({_basis(row, spanish)})"
+        )
+    spend = _pen(0.0 if pd.isna(row["monetary_90d"]) else row["monetary_90d"])
+    top = _pct(VIP_TOP_SPEND_SHARE)
+    if spanish:
+        return (
+            f"Cliente fiel ({p_return} de volver): {drivers}; entre el {top} que más gasta en su "
+            f"tienda ({spend} en 90 días): beneficio VIP de {value}"
+        )
+    return (
+        f"Loyal customer ({p_return} likely to return): {drivers}; in the store's top {top} of "
+        f"spend ({spend} in 90 days): VIP perk of {value}"
+    )
 
 
 def _basis(row: pd.Series, spanish: bool) -> str:

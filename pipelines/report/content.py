@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
+import pandas as pd
 from sqlalchemy import Connection, Engine
 
 from pipelines.errors import NightshiftError
@@ -82,6 +83,25 @@ class ReviewSignal:
 
 
 @dataclass(frozen=True)
+class WhyDay:
+    """A plan day the traffic network expects to differ from a normal day of its weekday, and
+    the drivers that push it that way (``models.traffic.attribution`` names), largest first."""
+
+    day: date
+    change: float  # forecast / usual - 1
+    drivers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WhyWeek:
+    """The "why this week" section: unusual days, or a note that there is too little history
+    to compare with. Absent (None on the report) when the night has no traffic explanations."""
+
+    days: tuple[WhyDay, ...]
+    enough_history: bool
+
+
+@dataclass(frozen=True)
 class StoreReport:
     store: Store
     business_date: date  # the plan's run date
@@ -91,6 +111,7 @@ class StoreReport:
     risk_hours_total: int
     reviews: ReviewSignal
     model_version: str | None
+    why: WhyWeek | None = None
 
     @property
     def first_day(self) -> date:
@@ -160,6 +181,7 @@ def gather_report(engine: Engine, store_id: str, business_date: date) -> StoreRe
             for r in conn.execute(sql("report/risk_hours"), run).mappings()
         ]
         reviews = _review_signal(conn, store_id, business_date)
+        why = _why_week(conn, store_id, business_date)
     return StoreReport(
         store=store,
         business_date=business_date,
@@ -169,7 +191,26 @@ def gather_report(engine: Engine, store_id: str, business_date: date) -> StoreRe
         risk_hours_total=len(risks),
         reviews=reviews,
         model_version=version,
+        why=why,
     )
+
+
+def _why_week(conn: Connection, store_id: str, business_date: date) -> WhyWeek | None:
+    from pipelines.explanations.traffic import named_drivers
+
+    params = {"run_date": business_date, "store_id": store_id}
+    rows = pd.DataFrame(conn.execute(sql("report/why_days"), params).mappings().all())
+    if rows.empty:
+        return None
+    rows = rows.rename(
+        columns={"contribution_visitors": "contribution", "usual_visitors": "usual",
+                 "forecast_visitors": "forecast"}
+    )  # fmt: skip
+    days = []
+    for day, drivers in rows[rows["unusual"]].groupby("date", sort=True):
+        change = float(drivers["change_pct"].iloc[0])
+        days.append(WhyDay(day, change, tuple(named_drivers(drivers))))
+    return WhyWeek(tuple(days), bool(rows["enough_history"].all()))
 
 
 def _store(conn: Connection, store_id: str) -> Store:

@@ -59,7 +59,14 @@ TEXT: dict[Language, dict[str, str]] = {
         "source_rating": "según las calificaciones de 1 a 5 estrellas",
         "themes": "Quejas más frecuentes en reseñas negativas",
         "themes_none": "Sin temas de queja reconocibles.",
+        "why_title": "Por qué esta semana",
+        "why_intro": "Días en que el modelo espera más o menos visitas que en un día normal "
+        "del mismo día de la semana, y por qué:",
+        "why_none": "Ningún día se aparta de lo normal para su día de la semana.",
         "model": "Pronóstico del modelo {version}.",
+        "model_baseline": (
+            "Pronóstico simple de referencia ({version}): ningún modelo lo ha superado aún."
+        ),
         "footer": "Enviado por nightshift. Este correo es solo para el gerente de la tienda.",
     },
     "en": {
@@ -105,7 +112,12 @@ TEXT: dict[Language, dict[str, str]] = {
         "source_rating": "from 1–5 star ratings",
         "themes": "Most frequent complaints in negative reviews",
         "themes_none": "No recognisable complaint themes.",
+        "why_title": "Why this week",
+        "why_intro": "Days the model expects more or fewer visitors than on a normal day of "
+        "the same weekday, and why:",
+        "why_none": "No day differs from a normal day of its weekday.",
         "model": "Forecast by model {version}.",
+        "model_baseline": "Simple reference forecast ({version}): no model has beaten it yet.",
         "footer": "Sent by nightshift. This email is meant for the store manager only.",
     },
 }

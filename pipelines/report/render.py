@@ -141,5 +141,34 @@ def _context(report: StoreReport, language: Language) -> dict[str, Any]:
             {"label": c.theme.label(language), "count": count(c.reviews, "review", language)}
             for c in signal.themes
         ],
-        "model_line": words["model"].format(version=report.model_version or "?"),
+        "model_line": _model_line(report.model_version, words),
+        **_why_context(report, language),
     }
+
+
+def _why_context(report: StoreReport, language: Language) -> dict[str, Any]:
+    """The "why this week" section: one line per unusual day ("viernes 20/11: +18 % vs un
+    viernes normal — quincena y víspera de feriado"), in the report's language."""
+    from pipelines.explanations.words import why_line
+
+    why = report.why
+    if why is None:
+        return {"has_why": False, "why_lines": [], "why_note": ""}
+    if not why.enough_history:
+        lines = [why_line(report.first_day, 0.0, [], language, enough_history=False)]
+        return {"has_why": True, "why_lines": lines, "why_note": ""}
+    lines = [why_line(d.day, d.change, d.drivers, language) for d in why.days]
+    return {
+        "has_why": True,
+        "why_lines": lines,
+        "why_note": "" if lines else TEXT[language]["why_none"],
+    }
+
+
+def _model_line(version: str | None, words: dict[str, str]) -> str:
+    """Which forecast the plan stands on; a baseline is named as such (see training.baselines)."""
+    from pipelines.training.baselines import BASELINE_PREFIX
+
+    if version and version.startswith(BASELINE_PREFIX):
+        return words["model_baseline"].format(version=version.removeprefix(BASELINE_PREFIX))
+    return words["model"].format(version=version or "?")

@@ -1,4 +1,4 @@
-"""Products sold, by format and category, with list prices in soles (PEN)."""
+"""Products sold, by format and category, with list prices and unit costs in soles (PEN)."""
 
 from __future__ import annotations
 
@@ -107,6 +107,22 @@ STORE_CATEGORY_WEIGHTS = {
 }
 RESTAURANT_CATEGORY_WEIGHTS = {"platos": 0.50, "bebidas": 0.38, "postres": 0.12}
 
+# Gross margin at list price by category (1 - unit cost / list price), roughly a Peruvian
+# retailer's: staples are thin, bakery and personal care are fat, a restaurant's drinks fatter
+# than its dishes. A discount deeper than the margin sells every unit at a loss.
+STORE_CATEGORY_MARGINS = {
+    "abarrotes": 0.16,
+    "bebidas": 0.26,
+    "snacks": 0.34,
+    "limpieza": 0.24,
+    "cuidado_personal": 0.36,
+    "panaderia": 0.52,
+}
+RESTAURANT_CATEGORY_MARGINS = {"platos": 0.62, "bebidas": 0.74, "postres": 0.68}
+# Products of one category differ a little around its margin (fixed, not seeded per run: the
+# catalogue's costs are the same in every simulation).
+PRODUCT_MARGIN_SPREAD = 0.04
+
 
 @dataclass(frozen=True)
 class Catalog:
@@ -117,12 +133,18 @@ class Catalog:
     product_names: np.ndarray  # object array of str, per product
     product_category: np.ndarray  # category index per product
     list_price: np.ndarray  # PEN per product
+    unit_cost: np.ndarray  # PEN per product at the price reference (what the chain pays)
 
     def category_index(self, name: str) -> int:
         return self.categories.index(name)
 
 
-def _build(items: dict[str, list[tuple[str, float]]], weights: dict[str, float]) -> Catalog:
+def _build(
+    items: dict[str, list[tuple[str, float]]],
+    weights: dict[str, float],
+    margins: dict[str, float],
+    seed: int,
+) -> Catalog:
     categories = tuple(items)
     names, cats, prices = [], [], []
     for index, category in enumerate(categories):
@@ -130,17 +152,22 @@ def _build(items: dict[str, list[tuple[str, float]]], weights: dict[str, float])
             names.append(product)
             cats.append(index)
             prices.append(price)
+    category_margin = np.array([margins[c] for c in categories])[np.array(cats)]
+    spread = np.random.default_rng(seed).uniform(-1, 1, len(names)) * PRODUCT_MARGIN_SPREAD
     return Catalog(
         categories=categories,
         category_weights=np.array([weights[c] for c in categories]),
         product_names=np.array(names, dtype=object),
         product_category=np.array(cats),
         list_price=np.array(prices),
+        unit_cost=np.array(prices) * (1 - category_margin - spread),
     )
 
 
-STORE_PRODUCTS = _build(STORE_CATALOG, STORE_CATEGORY_WEIGHTS)
-RESTAURANT_PRODUCTS = _build(RESTAURANT_CATALOG, RESTAURANT_CATEGORY_WEIGHTS)
+STORE_PRODUCTS = _build(STORE_CATALOG, STORE_CATEGORY_WEIGHTS, STORE_CATEGORY_MARGINS, 101)
+RESTAURANT_PRODUCTS = _build(
+    RESTAURANT_CATALOG, RESTAURANT_CATEGORY_WEIGHTS, RESTAURANT_CATEGORY_MARGINS, 102
+)
 
 
 def catalog_for(format_name: str) -> Catalog:

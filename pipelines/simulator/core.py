@@ -11,6 +11,7 @@ import pandas as pd
 
 from pipelines.errors import NightshiftError
 from pipelines.simulator.engine import simulate_day, start_simulation
+from pipelines.simulator.regime import RegimeChange
 from pipelines.simulator.writer import LandingWriter, clear_previous_run, reviews_table
 
 FILE_FORMATS = ("csv", "parquet")
@@ -27,6 +28,8 @@ class SimulationConfig:
     defects: float = 0.0
     file_format: str = "csv"
     country: str = "PE"
+    # From a date on, a store's traffic level changes for good (see pipelines.simulator.regime).
+    regime_changes: tuple[RegimeChange, ...] = ()
 
     def validate(self) -> None:
         if self.stores < 1:
@@ -67,7 +70,10 @@ def run_simulation(config: SimulationConfig, progress: bool = False) -> Simulati
     out = config.out
     out.mkdir(parents=True, exist_ok=True)
     clear_previous_run(out)
-    sim = start_simulation(config.stores, config.start, config.end, config.seed, config.country)
+    sim = start_simulation(
+        config.stores, config.start, config.end, config.seed, config.country,
+        config.regime_changes,
+    )  # fmt: skip
     writer = LandingWriter(out, config.file_format, config.defects, config.seed)
     writer.write_master("stores.csv", "stores", sim.stores.table)
     writer.write_master("weather/hourly.csv", "weather", _weather_frame(sim.weather_frame))
@@ -79,6 +85,7 @@ def run_simulation(config: SimulationConfig, progress: bool = False) -> Simulati
         writer.write_day(key, "transactions", "pos", output.transactions)
         writer.write_day(key, "door_counts", "pos", output.door_counts)
         writer.write_day(key, "staffing", "pos", output.staffing)
+        writer.write_day(key, "product_costs", "pos", output.product_costs)
         writer.write_day(key, "promotions", "promotions", output.promotions)
         writer.write_day(key, "reviews", "reviews", reviews_table(output.reviews))
     writer.write_master("customers.csv", "customers", sim.members.table(sim.stores.ids))
@@ -92,6 +99,10 @@ def run_simulation(config: SimulationConfig, progress: bool = False) -> Simulati
         "end": config.end.isoformat(),
         "defects": config.defects,
         "format": config.file_format,
+        "regime_changes": [
+            {"store": c.store, "start": c.start.isoformat(), "factor": c.factor}
+            for c in config.regime_changes
+        ],
         "generated_files": writer.files,
         "rows": rows,
         "injected_defects": injected,

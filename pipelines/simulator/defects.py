@@ -33,6 +33,7 @@ KINDS_BY_FILE = {
     "door_counts": ("malformed_timestamp", "unknown_store_id", "future_date"),
     "staffing": ("malformed_timestamp", "unknown_store_id", "future_date"),
     "promotions": ("malformed_timestamp", "unknown_store_id"),
+    "product_costs": ("missing_cost",),
     "reviews": ("malformed_timestamp", "unknown_store_id", "future_date", "broken_encoding"),
 }
 TEXT_FIELD = {"transactions": "product", "reviews": "text"}
@@ -127,6 +128,8 @@ def inject_rows(
             column("store_id")[where] = rng.choice(np.array(UNKNOWN_STORE_IDS, object), len(where))
         elif kind == "null_amount":
             column("amount")[where] = np.nan  # becomes NULL below
+        elif kind == "missing_cost":
+            column("unit_cost")[where] = np.nan  # a product the buyers never costed
         elif kind == "broken_encoding":
             field_name = TEXT_FIELD[file_kind]
             accented = ~np.asarray(pc.string_is_ascii(table.column(field_name)).to_numpy(False))
@@ -141,7 +144,7 @@ def inject_rows(
     for name, values in columns.items():
         index = table.column_names.index(name)
         kind_type = table.schema.field(name).type
-        array = pa.array(values, kind_type, from_pandas=name == "amount")
+        array = pa.array(values, kind_type, from_pandas=name in ("amount", "unit_cost"))
         table = table.set_column(index, name, array)
     if len(rows.get("duplicate_ticket", ())):
         table, tickets = _duplicate_tickets(table, rows["duplicate_ticket"])

@@ -13,11 +13,13 @@ from pipelines.simulator import customers as members_mod
 from pipelines.simulator.formats import PROFILES
 from pipelines.simulator.pos import build_lines, build_tickets, match_visits, payment_types
 from pipelines.simulator.promotions import PromotionPlan, plan_promotions, promotion_effect
+from pipelines.simulator.regime import RegimeChange, level_factors
 from pipelines.simulator.reviews import experience, review_mask
 from pipelines.simulator.seasonality import DayContext, build_day_contexts
 from pipelines.simulator.stores import Stores, build_stores
 from pipelines.simulator.tables import (
     door_counts_table,
+    product_costs_table,
     promotions_table,
     review_rows,
     staffing_table,
@@ -25,6 +27,7 @@ from pipelines.simulator.tables import (
 )
 from pipelines.simulator.traffic import (
     DoorCounter,
+    HourlyTraffic,
     simulate_hourly_traffic,
     store_level,
 )
@@ -44,6 +47,11 @@ class DayOutput:
     staffing: pa.Table
     promotions: pa.Table
     reviews: list[dict]
+    product_costs: pa.Table
+    # What happened in each store-hour (visitors, staff, conversion...): the closed-loop
+    # evaluation (replay.py) scores a schedule with it; never written to the landing files.
+    hourly: HourlyTraffic
+    sales: np.ndarray  # (stores,) PEN sold that day, net of discounts
 
 
 @dataclass
@@ -62,6 +70,7 @@ class Simulation:
     counter: DoorCounter
     same_city: list[np.ndarray]
     reviews_written: int = 0
+    regime_changes: tuple[RegimeChange, ...] = ()
 
     def rng(self, day: date, stream: str) -> np.random.Generator:
         """An independent, reproducible random stream per (seed, day, purpose)."""
@@ -75,7 +84,14 @@ def expected_tickets(stores: Stores, level: np.ndarray) -> np.ndarray:
     return daily * level
 
 
-def start_simulation(stores: int, start: date, end: date, seed: int, country: str) -> Simulation:
+def start_simulation(
+    stores: int,
+    start: date,
+    end: date,
+    seed: int,
+    country: str,
+    regime_changes: tuple[RegimeChange, ...] = (),
+) -> Simulation:
     rng = np.random.default_rng([seed, 0])
     horizon = end + timedelta(days=FORECAST_DAYS)
     store_table = build_stores(stores, start, end, rng)
@@ -87,6 +103,8 @@ def start_simulation(stores: int, start: date, end: date, seed: int, country: st
         members, expected_tickets(store_table, level), store_table.opened_on, start, rng
     )
     same_city = [np.flatnonzero(store_table.city == city) for city in store_table.city]
+    for change in regime_changes:
+        change.store_index(store_table.ids)  # an unknown store fails before any day is written
     return Simulation(
         seed=seed,
         start=start,
@@ -100,22 +118,30 @@ def start_simulation(stores: int, start: date, end: date, seed: int, country: st
         members=members,
         counter=DoorCounter(stores),
         same_city=same_city,
+        regime_changes=regime_changes,
     )
 
 
-def simulate_day(sim: Simulation, day: date) -> DayOutput:
-    """Advance the simulation by one calendar day and return that day's landing tables."""
+def simulate_day(
+    sim: Simulation, day: date, schedule: np.ndarray | None = None, absences: bool = True
+) -> DayOutput:
+    """Advance the simulation by one calendar day and return that day's landing tables.
+
+    ``schedule`` (stores, 24): staff per hour to work with instead of the store managers' own
+    plan (see ``traffic.simulate_hourly_traffic``); every random draw is the same either way."""
     stores, context = sim.stores, sim.contexts[day]
     traffic_rng, member_rng = sim.rng(day, "traffic"), sim.rng(day, "members")
     pos_rng, review_rng = sim.rng(day, "pos"), sim.rng(day, "reviews")
 
     open_mask = stores.open_mask(day)
     level = store_level(stores, (day - TREND_ORIGIN).days, np.datetime64(day))
+    level = level * level_factors(sim.regime_changes, stores.ids, day)
     temperature, rain = sim.weather.for_stores(day, stores.city)
     promo = promotion_effect(sim.promotions, stores, day)
     traffic = simulate_hourly_traffic(
-        stores, context, level, open_mask, temperature, rain, promo, traffic_rng
-    )
+        stores, context, level, open_mask, temperature, rain, promo, traffic_rng,
+        schedule=schedule, absences=absences,
+    )  # fmt: skip
     counts = sim.counter.read(traffic.visitors, traffic_rng)
 
     # Members: sign-ups, who comes today, which ticket is theirs.
@@ -194,4 +220,7 @@ def simulate_day(sim: Simulation, day: date) -> DayOutput:
         staffing=staffing_table(day, ids, open_mask, traffic.staff),
         promotions=promotions_table(sim.promotions.export(day)),
         reviews=reviews,
+        product_costs=product_costs_table(day),
+        hourly=traffic,
+        sales=np.bincount(tickets.store[lines.ticket], weights=lines.amount, minlength=len(stores)),
     )

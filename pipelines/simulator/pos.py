@@ -120,7 +120,8 @@ def payment_types(
     return result
 
 
-def _price_level(day: date) -> float:
+def price_level(day: date) -> float:
+    """Prices and costs rise with inflation, month by month (1.0 in the reference month)."""
     months = (np.datetime64(day, "M") - PRICE_REFERENCE).astype(int)
     return float((1 + PRICE_INFLATION_PER_YEAR) ** (months / 12.0))
 
@@ -156,7 +157,7 @@ def _lines_for_family(
     quantity = 1 + rng.poisson(quantity_extra)
     unit_price = (
         np.round(
-            catalog.list_price[product] * stores.price_index[line_store] * _price_level(day) * 10
+            catalog.list_price[product] * stores.price_index[line_store] * price_level(day) * 10
         )
         / 10
     )

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from pipelines.simulator.catalog import RESTAURANT_PRODUCTS, STORE_PRODUCTS
 from pipelines.simulator.customers import member_code
-from pipelines.simulator.pos import Lines, Tickets
+from pipelines.simulator.pos import Lines, Tickets, price_level
 from pipelines.simulator.reviews import write_texts
 
 SECONDS_PER_DAY = 86_400
@@ -94,6 +95,25 @@ def promotions_table(export: pd.DataFrame) -> pa.Table:
             "category": pa.array(export["category"], pa.string()),
             "discount_pct": pa.array(export["discount_pct"], pa.int64()),
             "channel": pa.array(export["channel"], pa.string()),
+        }
+    )
+
+
+def product_costs_table(day: date) -> pa.Table:
+    """The catalogue's unit costs valid on ``day`` (PEN, what the chain pays per unit): every
+    product of both format families once, costs rising with inflation like the prices."""
+    level = price_level(day)
+    products = [STORE_PRODUCTS, RESTAURANT_PRODUCTS]
+    names = np.concatenate([c.product_names for c in products])
+    categories = np.concatenate(
+        [np.array(c.categories, dtype=object)[c.product_category] for c in products]
+    )
+    costs = np.round(np.concatenate([c.unit_cost for c in products]) * level, 2)
+    return pa.table(
+        {
+            "product": pa.array(names, pa.string()),
+            "category": pa.array(categories, pa.string()),
+            "unit_cost": pa.array(costs, pa.float64()),
         }
     )
 

@@ -3,7 +3,8 @@
 Traffic = format baseline x store size, trend and opening ramp-up x calendar x promotions x
 weather x noise. Staff follow a plan built from the *usual* pattern, so holidays, promotions and
 random absences leave some hours understaffed; when each staff member faces more customers
-than the format's threshold, fewer visitors manage to buy.
+than the format's threshold, fewer visitors manage to buy. A replay (``replay.py``) hands in
+its own ``schedule`` instead of the store manager's plan; every random draw stays the same.
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ class HourlyTraffic:
     understaffed: np.ndarray  # load above the format's threshold
     conversion: np.ndarray  # probability that a visitor buys
     tickets: np.ndarray  # number of tickets (int)
+    # The conversion had the store not been understaffed: the tickets lost to understaffing
+    # are visitors x (full_conversion - conversion).
+    full_conversion: np.ndarray
     day_demand: np.ndarray  # (stores,) today's calendar and promotion pull, about 1 on average
 
 
@@ -80,7 +84,12 @@ def simulate_hourly_traffic(
     rain: np.ndarray,
     promo: PromotionEffect,
     rng: np.random.Generator,
+    schedule: np.ndarray | None = None,
+    absences: bool = True,
 ) -> HourlyTraffic:
+    """One day's hours. ``schedule`` (stores, 24): the staff planned per hour instead of the
+    store manager's plan (``absences``: minus the day's sick staff and late arrivals, as the
+    manager's plan is; without, exactly the schedule). No staff in an open hour sells nothing."""
     n = len(stores)
     profiles = [PROFILES[f] for f in stores.formats]
     base = np.array([p.base_daily_traffic for p in profiles]) * level
@@ -102,8 +111,14 @@ def simulate_hourly_traffic(
     sick = (rng.random(n) < SICK_DAY_PROBABILITY) * rng.choice([1, 1, 2], n)
     short = rng.random((n, 24)) < SHORT_HOUR_PROBABILITY
     staff = np.where(open_mask, np.maximum(plan - sick[:, None] - short, 1), 0).astype(int)
+    if schedule is not None:
+        given = np.asarray(schedule, dtype=int)
+        if absences:
+            given = np.where(given > 0, np.maximum(given - sick[:, None] - short, 1), 0)
+        staff = np.where(open_mask, np.maximum(given, 0), 0).astype(int)
 
     load = np.divide(visitors, staff, out=np.zeros(visitors.shape), where=staff > 0)
+    load = np.where(open_mask & (staff == 0) & (visitors > 0), np.inf, load)
     threshold = np.array([p.load_threshold for p in profiles])[:, None]
     understaffed = open_mask & (load > threshold)
     penalty = np.where(
@@ -111,14 +126,12 @@ def simulate_hourly_traffic(
         (threshold / np.maximum(load, 1e-9)) ** UNDERSTAFFED_CONVERSION_ELASTICITY,
         1.0,
     )
-    conversion = np.clip(
+    unhindered = (
         np.array([p.base_conversion for p in profiles])[:, None]
         * promo.conversion_lift[:, None]
         * (1 + 0.05 * stores.quality)[:, None]
-        * penalty,
-        0.0,
-        0.97,
     )
+    conversion = np.clip(unhindered * penalty, 0.0, 0.97)
     tickets = rng.binomial(visitors, conversion)
     return HourlyTraffic(
         open_mask=open_mask,
@@ -129,6 +142,7 @@ def simulate_hourly_traffic(
         understaffed=understaffed,
         conversion=conversion,
         tickets=tickets,
+        full_conversion=np.where(open_mask, np.clip(unhindered, 0.0, 0.97), 0.0),
         day_demand=calendar * promo.traffic_lift / WEEKLY_MEAN[stores.format_index],
     )
 

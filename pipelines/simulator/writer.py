@@ -24,8 +24,9 @@ FILE_STREAMS = {
     "staffing": 13,
     "promotions": 14,
     "reviews": 15,
+    "product_costs": 16,
 }
-MONEY_COLUMNS = ("unit_price", "discount", "amount")
+MONEY_COLUMNS = ("unit_price", "discount", "amount", "unit_cost")
 REVIEW_COLUMNS = ("review_id", "store_id", "customer_id", "ts", "rating", "language", "text")
 REVIEW_SCHEMA = pa.schema(
     [

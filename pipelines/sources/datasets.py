@@ -13,6 +13,9 @@ class Dataset:
     path: str  # relative to the landing location, without extension; {date} = business date
     columns: tuple[str, ...]
     formats: tuple[str, ...] = ("csv", "parquet")
+    # An optional export may be missing on a night (the chain sends it when it changes, or not
+    # yet at all): that night loads nothing for it and the last published rows stay in use.
+    optional: bool = False
 
     def stem(self, business_date: date) -> str:
         return self.path.format(date=business_date.isoformat())
@@ -33,6 +36,15 @@ PROMOTIONS = Dataset(
     "promotions/{date}/promotions",
     ("promo_id", "store_id", "date", "category", "discount_pct", "channel"),
 )
+# The catalogue's unit costs as valid on the date: what the chain pays per unit of a product,
+# so promotions can be ranked by the margin they add, net of the discount given away.
+PRODUCT_COSTS = Dataset(
+    "product_costs",
+    "pos",
+    "pos/{date}/product_costs",
+    ("product", "category", "unit_cost"),
+    optional=True,
+)
 REVIEWS = Dataset(
     "reviews",
     "reviews",
@@ -50,7 +62,7 @@ WEATHER = Dataset(
 )  # fmt: skip
 
 BY_SOURCE: dict[str, tuple[Dataset, ...]] = {
-    "pos": (POS_LINES, DOOR_COUNTS, STAFFING, PROMOTIONS),
+    "pos": (POS_LINES, DOOR_COUNTS, STAFFING, PROMOTIONS, PRODUCT_COSTS),
     "reviews": (REVIEWS,),
     "weather": (WEATHER,),
 }

@@ -82,7 +82,12 @@ def extract(engine: Engine, window: RunWindow, settings: Settings, source: str) 
         return [landing.stage(str(path), "json", WEATHER.name, staging).to_ref()]
     staged = []
     for dataset in BY_SOURCE[source]:
-        url, fmt = landing.locate(settings.landing, dataset, window.business_date)
+        try:
+            url, fmt = landing.locate(settings.landing, dataset, window.business_date)
+        except landing.MissingExport:
+            if dataset.optional:  # nothing new tonight: the last published rows stay
+                continue
+            raise
         staged.append(landing.stage(url, fmt, dataset.name, staging).to_ref())
     return staged
 

@@ -25,9 +25,15 @@ QUARTER = pd.Timedelta(days=90)
 
 def score_reviews(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
     from models.loyalty.labels import CLASS_NAMES
+    from pipelines.training.baselines import SKIPPED
     from pipelines.training.sentiment import MODEL_NAME
+    from pipelines.training.serving import BaselineServed
 
-    scorer, version = load_for_night(engine, settings, MODEL_NAME, window)
+    try:
+        scorer, version = load_for_night(engine, settings, MODEL_NAME, window)
+    except BaselineServed as served:  # the majority class says nothing about a review
+        # Reviews stay unscored; the churn features use their stars instead.
+        return {"skipped": f"{SKIPPED} ({served.model_name} serves {served.label})"}
     params = {"business_date": window.business_date, "backlog_days": SCORING_BACKLOG_DAYS}
     with engine.connect() as conn:
         reviews = pd.read_sql(sql("loyalty/reviews_to_score"), conn, params=params)
@@ -58,11 +64,18 @@ def score_reviews(engine: Engine, settings: Settings, window: RunWindow) -> dict
 
 def score_customers(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
     from models.loyalty.churn_features import churn_features
+    from pipelines.explanations import churn as explain_churn
+    from pipelines.explanations.tables import explain_safely
+    from pipelines.training.baselines import SKIPPED
     from pipelines.training.churn import MODEL_NAME, load_members, reviews_at
-    from pipelines.training.serving import NoModel
+    from pipelines.training.serving import BaselineServed, NoModel
 
     try:
         scorer, version = load_for_night(engine, settings, MODEL_NAME, window)
+    except BaselineServed as served:  # no model: no scores, so no rewards tonight
+        with engine.begin() as conn:
+            conn.execute(sql("loyalty/churn_scores_delete"), {"run_date": window.business_date})
+        return {"skipped": f"{SKIPPED} ({served.model_name} serves {served.label})"}
     except NoModel:  # train_churn skipped: not enough member history yet
         return {"skipped": f"no {MODEL_NAME} champion yet (train_churn says why)"}
     visits, reviews = load_members(engine, window.business_date)
@@ -103,11 +116,19 @@ def score_customers(engine: Engine, settings: Settings, window: RunWindow) -> di
         conn.execute(sql("loyalty/churn_scores_delete"), {"run_date": window.business_date})
         if rows:
             conn.execute(sql("loyalty/churn_scores_insert"), rows)
+    # The drivers of the scores the rewards stage will read reasons from, with these features.
+    explained = explain_safely(
+        "churn", engine, window.business_date, ("churn_drivers", "feature_importance"),
+        lambda: explain_churn.explain_members(
+            engine, settings, window, scorer.model, features, scores, version
+        ),
+        model_name=MODEL_NAME,
+    )  # fmt: skip
     return {
         "customers_scored": len(rows),
         "at_risk_customers": int((scores["p_return_30d"] < 0.5).sum()),
         "churn_model_version": version,
-    }
+    } | explained
 
 
 def _number(value: Any) -> float | None:

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from pipelines.errors import NightshiftError
 from pipelines.planning.opening_hours import store_hours
-from pipelines.planning.parameters import StaffingParameters, StoreProfile
+from pipelines.planning.parameters import StaffingParameters, StoreProfile, store_profiles
 from pipelines.planning.planner import plan_week
 from pipelines.settings import Settings
 from pipelines.sqlfiles import sql
@@ -50,15 +50,7 @@ def _inputs(engine: Engine, window: RunWindow) -> tuple[pd.DataFrame, list[Store
     hours = hours.sort_values(["store_id", "ts"])
     hours[["p10", "p50", "p90"]] = hours.groupby("store_id")[["p10", "p50", "p90"]].ffill()
     hours = hours.rename(columns={"p10": "traffic_p10", "p50": "traffic_p50", "p90": "traffic_p90"})
-    profiles = [
-        StoreProfile(
-            store_id=row.store_id,
-            format=row.format,
-            size_sqm=float(row.size_sqm),
-            conversion_rate=None if pd.isna(row.conversion_rate) else float(row.conversion_rate),
-        )
-        for row in stores.itertuples()
-    ]
+    profiles = store_profiles(stores.itertuples())
     return hours, profiles, str(forecast["model_version"].iloc[0])
 
 

@@ -1,24 +1,28 @@
 """Promotions: tonight's ranked promotion proposals per store for the next 14 days.
 
-The champion sales forest prices every candidate with and without the promotion; the ranking,
-confidence labels and sentences live in ``pipelines.planning.promotions``. The run date's rows of
+The champion sales forest prices every candidate with and without the promotion; the store's
+sales become margin with each category's cost share (the catalogue's unit costs over the last
+28 days of lines, ``sql/promotions/cost_shares.sql``), net of the discount given away, and the
+candidates are ranked by that incremental margin (``models.sales.margin``). The ranking,
+confidence labels and sentences live in ``pipelines.planning``. The run date's rows of
 plan.promotions are replaced in one transaction, each carrying the sales model's version.
 
-The P10-P90 range of a lift is the spread of that lift over the forest's individual trees (each
-tree prices "with" and "without" on the same rows, so a tree's lift is a paired difference).
+The 80% interval of a lift is the spread of that lift over the forest's individual trees (each
+tree prices "with" and "without" on the same rows, so a tree's lift is a paired difference),
+times a width factor checked against the simulator's true effects (README, "Promotions by
+margin").
 """
 
 from __future__ import annotations
 
-import copy
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from pipelines.explanations.promotions import explain_lifts, write_promotion_drivers
+from pipelines.planning.margins import add_margin_reasons, cost_shares
 from pipelines.planning.promotions import (
-    CANDIDATE_COLUMNS,
     add_confidence,
     add_reasons,
     promotion_candidates,
@@ -29,53 +33,7 @@ from pipelines.sqlfiles import sql
 from pipelines.window import RunWindow
 
 if TYPE_CHECKING:
-    from models.sales.features import FeatureRows
     from models.sales.forest import SalesForecaster
-    from models.sales.frame import SalesInputs
-
-# Enough trees for stable P10/P90 (trees are exchangeable, so the first ones are a fair sample)
-# while bounding the cost for a bigger forest: one counterfactual pass per tree.
-MAX_TREES_FOR_RANGE = 100
-
-
-class _OneTree:
-    """What ``predict_candidates`` needs of a forecaster (config, horizon_rows, predict_rows),
-    answering with one tree of the forest. The origin's feature rows are built once and shared
-    by every tree instead of being rebuilt from the whole sales history for each."""
-
-    def __init__(self, forecaster: SalesForecaster, tree: Any, rows: FeatureRows) -> None:
-        self.config = forecaster.config
-        self._rows = rows
-        self._member = copy.copy(forecaster)  # shallow: shares everything but the estimator
-        self._member.forest = tree
-
-    def horizon_rows(self, origin: Any, inputs: Any) -> FeatureRows:
-        return self._rows
-
-    def predict_rows(self, rows: FeatureRows) -> np.ndarray:
-        return self._member.predict_rows(rows)
-
-
-def lift_range(
-    forecaster: SalesForecaster,
-    inputs: SalesInputs,
-    origin: pd.Timestamp,
-    candidates: pd.DataFrame,
-) -> tuple[np.ndarray, np.ndarray]:
-    """P10 and P90 over the forest's trees of each candidate's store lift (PEN)."""
-    from models.sales.counterfactual import predict_candidates
-
-    if candidates.empty or forecaster.forest is None:
-        empty = np.full(len(candidates), np.nan)
-        return empty, empty.copy()
-    rows = forecaster.horizon_rows(origin, inputs)
-    lifts = []
-    for tree in forecaster.forest.estimators_[:MAX_TREES_FOR_RANGE]:
-        member = cast("SalesForecaster", _OneTree(forecaster, tree, rows))
-        result = predict_candidates(member, inputs, origin, candidates[CANDIDATE_COLUMNS])
-        lifts.append(result["store_lift"].to_numpy(dtype=float))
-    per_tree = np.vstack(lifts)
-    return np.quantile(per_tree, 0.1, axis=0), np.quantile(per_tree, 0.9, axis=0)
 
 
 def _staff_days(engine: Engine, window: RunWindow) -> pd.DataFrame:
@@ -83,6 +41,14 @@ def _staff_days(engine: Engine, window: RunWindow) -> pd.DataFrame:
         return pd.read_sql(
             sql("promotions/staff_days"), conn, params={"run_date": window.business_date}
         )
+
+
+def _cost_shares(engine: Engine, window: RunWindow, default_margin_rate: float) -> pd.DataFrame:
+    with engine.connect() as conn:
+        sums = pd.read_sql(
+            sql("promotions/cost_shares"), conn, params={"run_date": window.business_date}
+        )
+    return cost_shares(sums, default_margin_rate)
 
 
 def _records(plan: pd.DataFrame, window: RunWindow, version: str) -> list[dict[str, Any]]:
@@ -106,17 +72,30 @@ def _records(plan: pd.DataFrame, window: RunWindow, version: str) -> list[dict[s
             "staff_slack_hours": number(r.staff_slack_hours),
             "reason": r.reason,
             "model_version": version,
+            "margin_with": number(r.margin_with),
+            "margin_without": number(r.margin_without),
+            "expected_margin": number(r.expected_margin),
+            "margin_p10": number(r.margin_p10),
+            "margin_p90": number(r.margin_p90),
+            "margin_rate": number(r.margin_rate),
+            "cost_coverage": number(r.cost_coverage),
         }
         for r in plan.itertuples()
     ]
 
 
 def plan_promotions(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
-    from models.sales.counterfactual import predict_candidates
+    from models.sales.margin import score_candidates
+    from pipelines.training.baselines import SKIPPED
     from pipelines.training.sales import MODEL_NAME, load_inputs
-    from pipelines.training.serving import load_for_night
+    from pipelines.training.serving import BaselineServed, load_for_night
 
-    model, version = load_for_night(engine, settings, MODEL_NAME, window)
+    try:
+        model, version = load_for_night(engine, settings, MODEL_NAME, window)
+    except BaselineServed as served:  # seasonal naive has no with/without counterfactual
+        with engine.begin() as conn:
+            conn.execute(sql("promotions/delete_run"), {"run_date": window.business_date})
+        return {"skipped": f"{SKIPPED} ({served.model_name} serves {served.label})"}
     forecaster: SalesForecaster = model.forecaster
     inputs = load_inputs(engine, window)
     origin = pd.Timestamp(window.business_date)
@@ -124,26 +103,36 @@ def plan_promotions(engine: Engine, settings: Settings, window: RunWindow) -> di
         inputs.sales, inputs.promotions, origin, forecaster.config.horizon
     )
     staff_days = _staff_days(engine, window)
-    scored = (
-        predict_candidates(forecaster, inputs, origin, candidates)
-        if not candidates.empty
-        else candidates.assign(store_with=np.nan, store_without=np.nan, store_lift=np.nan)
+    shares = _cost_shares(engine, window, settings.default_margin_rate)
+    scored = score_candidates(
+        forecaster, inputs, origin, candidates, shares[["store_id", "category", "cost_share"]],
+        1 - settings.default_margin_rate,
+    )  # fmt: skip
+    coverage = shares.set_index(["store_id", "category"])["cost_coverage"]
+    keys = pd.MultiIndex.from_frame(scored[["store_id", "category"]].astype(str))
+    scored = scored.assign(
+        margin_rate=1 - scored["cost_share"],
+        # No recent lines with a cost: the whole category is priced at the default margin.
+        cost_coverage=coverage.reindex(keys).fillna(0.0).to_numpy(),
     )
-    # Ranking needs only the forest's mean lift; the per-tree range is priced for the kept rows.
-    ranked = rank_candidates(scored, staff_days)
-    p10, p90 = lift_range(forecaster, inputs, origin, ranked)
-    plan = add_confidence(ranked.assign(lift_p10=p10, lift_p90=p90))
-    plan = add_reasons(plan, settings.report_language)
+    ranked = rank_candidates(scored, staff_days, by="expected_margin")
+    plan = add_confidence(ranked, "expected_margin", "margin_p10", "margin_p90")
+    plan = add_margin_reasons(add_reasons(plan, settings.report_language), settings.report_language)
+    # Each reason also names what drives its lift (the forest's with/without, explained).
+    plan, drivers, explained = explain_lifts(forecaster, inputs, origin, plan, settings)
     records = _records(plan, window, version)
     with engine.begin() as conn:
         conn.execute(sql("promotions/delete_run"), {"run_date": window.business_date})
         if records:
             conn.execute(sql("promotions/insert"), records)
-    return {
+        write_promotion_drivers(conn, drivers, window.business_date, version)
+    return explained | {
         "promotion_candidates": len(candidates),
         "promotions_proposed": len(records),
         "promotion_stores": int(plan["store_id"].nunique()),
         "promotion_expected_lift_pen": round(float(plan["expected_lift"].sum()), 2),
+        "promotion_expected_margin_pen": round(float(plan["expected_margin"].sum()), 2),
         "promotions_low_confidence": int((plan["confidence"] == "low").sum()),
+        "promotions_default_margin": int((plan["cost_coverage"] < 1).sum()),
         "sales_model_version": version,
     }

@@ -24,6 +24,7 @@ def write_run_summary(
     docs = data_docs_dir(settings, window)
     summary = {
         "window": window.to_ref(),
+        "notices": notices(results),
         "stages": results,
         "data_docs": sorted(str(p) for p in docs.glob("*/index.html")),
     }
@@ -32,3 +33,14 @@ def write_run_summary(
     tmp.write_text(json.dumps(summary, indent=2, sort_keys=True, default=str), encoding="utf-8")
     tmp.replace(path)
     return {"summary_path": str(path), "data_docs_dir": str(docs)}
+
+
+def notices(results: dict[str, dict[str, Any]]) -> list[str]:
+    """What a reader must not miss, one line per stage that said it: a model serving its
+    baseline, a stage skipped and why (e.g. "skipped: no model beat the baseline")."""
+    return [
+        f"{stage}: {value}"
+        for stage, counts in results.items()
+        for key, value in counts.items()
+        if key in ("notice", "skipped") or key.endswith("_notice")
+    ]

@@ -48,15 +48,29 @@ def _records(rewards: pd.DataFrame, run_date: date) -> list[dict[str, Any]]:
     ]
 
 
+def _member_drivers(engine: Engine, business_date: date) -> pd.DataFrame:
+    """Tonight's churn-score drivers (explanations.churn_drivers), by customer_key."""
+    with engine.connect() as conn:
+        return pd.read_sql(
+            sql("explanations/member_drivers"), conn, params={"business_date": business_date}
+        )
+
+
 def assign_rewards(engine: Engine, settings: Settings, window: RunWindow) -> dict[str, Any]:
     customers = _customers(engine, window.business_date)
+    if customers.empty:  # no churn model scored tonight (score_customers says why)
+        with engine.begin() as conn:
+            conn.execute(sql("rewards/delete_run"), {"run_date": window.business_date})
+        return {"skipped": "no churn scores tonight, so no rewards (score_customers says why)"}
     # The budget is per store: a customer without a home store cannot be charged to one.
     homeless = customers["store_id"].isna()
+    drivers = _member_drivers(engine, window.business_date)
     rewards = assign(
         customers[~homeless],
         settings.reward_budget_per_store,
         window.business_date,
         settings.report_language,
+        drivers,
     )
     records = _records(rewards, window.business_date)
     with engine.begin() as conn:
@@ -73,5 +87,11 @@ def assign_rewards(engine: Engine, settings: Settings, window: RunWindow) -> dic
         "rewards_none": int((offers == "none").sum()),
         "rewards_budget_exhausted": int((rewards["reason_code"] == "NONE_BUDGET_EXHAUSTED").sum()),
         "rewards_value_pen": round(float(spent.sum()), 2),
+        "rewards_reasons_from_drivers": int(
+            rewards["reason_code"]
+            .str.startswith(("WIN_BACK_", "VIP_"))
+            .mul(rewards["customer_key"].isin(set(drivers["customer_key"])))
+            .sum()
+        ),
         "rewards_max_store_spend_pen": round(float(spent.max()), 2) if len(spent) else 0.0,
     }

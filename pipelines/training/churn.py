@@ -150,9 +150,12 @@ def train(
     import mlflow
 
     from models.loyalty.churn import ChurnConfig, ChurnModel
+    from pipelines.explanations.mlflow_summary import log_churn_summary
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
-    from pipelines.training.mlflow_models import log_pickled_model, try_load
+    from pipelines.training.baselines import announce, churn_baselines
+    from pipelines.training.fingerprint import code_fingerprint
+    from pipelines.training.mlflow_models import log_model, try_load
     from pipelines.training.reuse import data_fingerprint, reuse_existing
     from pipelines.training.runs import training_run
     from pipelines.training.serving import baseline_version
@@ -162,7 +165,8 @@ def train(
     config = ChurnConfig()
     fingerprint = data_fingerprint(engine, last - timedelta(days=HISTORY_DAYS), last,
                                    asdict(config) | {"cutoffs": MAX_TRAIN_CUTOFFS,
-                                   "model_sentiment_days": MODEL_SENTIMENT_DAYS})  # fmt: skip
+                                   "model_sentiment_days": MODEL_SENTIMENT_DAYS},
+                                   code_fingerprint(MODEL_NAME))  # fmt: skip
     if not full:
         reused = reuse_existing(
             engine, settings, window, MODEL_NAME, "holdout_roc_auc", True, fingerprint
@@ -188,6 +192,8 @@ def train(
     with training_run(MODEL_NAME, window, fingerprint, full) as run:
         challenger = ChurnModel(config).fit(features, labels)
         scores = evaluate(challenger, test_features, test_labels)
+        chance, recency = churn_baselines(test_labels, test_features["recency_days"])
+        scores |= {f"holdout_{b.name}_roc_auc": b.score for b in (chance, recency)}
         champion_scores = (
             evaluate(champion, test_features, test_labels) if champion is not None else None
         )
@@ -206,17 +212,23 @@ def train(
         with tempfile.TemporaryDirectory() as tmp:
             _plot_calibration(scores["calibration"], f"{tmp}/calibration.png")
             mlflow.log_artifact(f"{tmp}/calibration.png", "plots")
+        explained = log_churn_summary(challenger, test_features)  # SHAP plot + table
         example = test_features.head(5).reset_index(drop=True)
         scorer = ChurnScorer(challenger)
-        uri = log_pickled_model(scorer, "model", example, scorer.predict_frame(example))
+        uri = log_model(scorer, "model", example, scorer.predict_frame(example))
         decision, version = promotion.settle(
             engine, last, MODEL_NAME, "holdout_roc_auc", scores, champion_scores,
             settings.promotion_margin, run.info.run_id, uri, unreadable, higher_is_better=True,
             baseline=baseline, backfill=window.backfill,
+            simple_baseline=chance,
         )  # fmt: skip
-    return {
-        "mlflow_run_id": run.info.run_id,
-        "version": version,
-        "promoted": decision.promoted,
-        "holdout_roc_auc": round(float(np.nan_to_num(scores["holdout_roc_auc"])), 4),
-    }
+    return (
+        {
+            "mlflow_run_id": run.info.run_id,
+            "version": version,
+            "promoted": decision.promoted,
+            "holdout_roc_auc": round(float(np.nan_to_num(scores["holdout_roc_auc"])), 4),
+        }
+        | announce(settings, last, decision)
+        | explained
+    )

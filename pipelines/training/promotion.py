@@ -1,4 +1,5 @@
-"""Champion/challenger: register every challenger, promote it only when it beats the champion.
+"""Champion/challenger: register every challenger, promote it only when it beats the champion
+(or, with no champion yet, the model's simple baseline; see ``baselines``).
 
 The decision is pure (``decide``); ``record`` registers the model version in MLflow, moves the
 ``champion`` alias when promoted, and writes the decision with both scores to
@@ -13,6 +14,7 @@ from datetime import date
 from sqlalchemy import Engine
 
 from pipelines.sqlfiles import sql
+from pipelines.training.baselines import Baseline
 
 CHAMPION = "champion"
 
@@ -27,6 +29,8 @@ class Decision:
     margin: float
     promoted: bool
     reason: str
+    # "baseline:<name>" when the first challenger lost to it: what the night serves instead.
+    served_baseline: str | None = None
 
 
 def decide(
@@ -37,14 +41,15 @@ def decide(
     higher_is_better: bool,
     margin: float,
     no_champion_because: str = "no champion yet",
+    baseline: Baseline | None = None,
 ) -> Decision:
-    """Promote when there is no (readable) champion, or the challenger is better by at least
-    ``margin`` (relative: 0.01 = 1% better on the same holdout)."""
+    """Promote when the challenger is better than the champion by at least ``margin``
+    (relative: 0.01 = 1% better on the same holdout). Without a (readable) champion, it must
+    beat ``baseline`` instead (any gain); if it does not, the night serves the baseline."""
     if champion is None:
-        return Decision(model_name, metric, higher_is_better, challenger, None, margin, True,
-                        f"{no_champion_because}; challenger {metric}={challenger:.4f}")  # fmt: skip
-    scale = abs(champion) or 1e-12
-    gain = (challenger - champion) / scale if higher_is_better else (champion - challenger) / scale
+        return _first_model(model_name, metric, challenger, higher_is_better, margin,
+                            no_champion_because, baseline)  # fmt: skip
+    gain = _gain(challenger, champion, higher_is_better)
     promoted = gain >= margin
     verdict = "promoted" if promoted else "kept the champion"
     reason = (
@@ -54,6 +59,44 @@ def decide(
     return Decision(
         model_name, metric, higher_is_better, challenger, champion, margin, promoted, reason
     )
+
+
+def _gain(challenger: float, reference: float, higher_is_better: bool) -> float:
+    scale = abs(reference) or 1e-12
+    return (
+        (challenger - reference) / scale if higher_is_better else (reference - challenger) / scale
+    )
+
+
+def _first_model(
+    model_name: str,
+    metric: str,
+    challenger: float,
+    higher_is_better: bool,
+    margin: float,
+    no_champion_because: str,
+    baseline: Baseline | None,
+) -> Decision:
+    if baseline is None:  # no baseline could be scored on this holdout
+        return Decision(model_name, metric, higher_is_better, challenger, None, margin, True,
+                        f"{no_champion_because}; challenger {metric}={challenger:.4f}")  # fmt: skip
+    gain = _gain(challenger, baseline.score, higher_is_better)
+    # It must beat the baseline; a tie (e.g. a classifier that learned only the majority class)
+    # does not. The champion margin is for not swapping models on noise, not needed here.
+    promoted = bool(gain > 0)  # NaN (an unscorable challenger) loses
+    verdict = "promoted" if promoted else (
+        f"not promoted: tonight serves the {baseline.name} baseline (no champion yet)"
+    )  # fmt: skip
+    reason = (
+        f"{no_champion_because}; challenger {metric}={challenger:.4f} vs baseline "
+        f"{baseline.name} {baseline.score:.4f} on the same holdout: {gain:+.1%} "
+        f"(must be better) -> {verdict}"
+    )
+    if promoted:
+        return Decision(model_name, metric, higher_is_better, challenger, None, margin, True,
+                        reason)  # fmt: skip
+    return Decision(model_name, metric, higher_is_better, challenger, baseline.score, margin,
+                    False, reason, served_baseline=baseline.label)  # fmt: skip
 
 
 def champion_version(model_name: str) -> str | None:
@@ -85,6 +128,8 @@ def record(
 
     champion = champion_version(decision.model_name)
     previous = baseline if baseline is not None else champion
+    if decision.served_baseline:  # what the night serves instead of a registry version
+        previous = decision.served_baseline
     version = str(mlflow.register_model(model_uri, decision.model_name).version)
     client = MlflowClient()
     client.set_model_version_tag(
@@ -104,8 +149,14 @@ def write_decision(
     challenger_version: str,
     champion_version: str | None,
 ) -> None:
-    """One row of ops.model_promotions per model and business date (a re-run replaces it)."""
+    """One row of ops.model_promotions per model and business date (a re-run replaces it).
+    A decision taken while a degradation event asked for a retrain says so first and resolves
+    the event (see pipelines.monitoring.degradation)."""
+    from pipelines.monitoring.degradation import acted_on
+
     with engine.begin() as conn:
+        monitoring = acted_on(conn, decision.model_name, business_date)
+        reason = f"{monitoring}; {decision.reason}" if monitoring else decision.reason
         conn.execute(
             sql("ops/model_promotion_upsert"),
             {
@@ -120,7 +171,7 @@ def write_decision(
                 "champion_score": decision.champion_score,
                 "margin": decision.margin,
                 "promoted": decision.promoted,
-                "reason": decision.reason,
+                "reason": reason,
             },
         )
 
@@ -139,8 +190,10 @@ def settle(
     higher_is_better: bool = False,
     baseline: str | None = None,
     backfill: bool = False,
+    simple_baseline: Baseline | None = None,
 ) -> tuple[Decision, str]:
-    """Decide on ``metric`` from both holdout scores and record the decision."""
+    """Decide on ``metric`` from both holdout scores (with no champion: the challenger's and
+    ``simple_baseline``'s) and record the decision."""
     decision = decide(
         model_name,
         metric,
@@ -153,6 +206,7 @@ def settle(
             if unreadable_champion
             else "no champion yet"
         ),
+        baseline=simple_baseline,
     )
     return decision, record(
         engine, business_date, decision, run_id, model_uri, baseline=baseline, backfill=backfill

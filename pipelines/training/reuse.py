@@ -18,7 +18,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
-from importlib.metadata import version as package_version
 from typing import Any
 
 from sqlalchemy import Engine
@@ -31,14 +30,17 @@ from pipelines.window import RunWindow
 FINGERPRINT_TAG = "nightshift.data_fingerprint"
 
 
-def data_fingerprint(engine: Engine, first: date, last: date, config: dict[str, Any]) -> str:
-    """A short hash of the loads behind ``first``..``last``, the model's settings and the code
-    version: equal fingerprints mean retraining would see exactly the same inputs."""
+def data_fingerprint(
+    engine: Engine, first: date, last: date, config: dict[str, Any], code: str
+) -> str:
+    """A short hash of the loads behind ``first``..``last``, the model's settings and its code
+    (``fingerprint.code_fingerprint``): equal fingerprints mean retraining would see exactly
+    the same inputs and run exactly the same code."""
     with engine.connect() as conn:
         loads = conn.execute(
             sql("training/loads_fingerprint"), {"first": first, "last": last}
         ).scalar_one()
-    payload = {"loads": loads, "config": config, "code": package_version("nightshift")}
+    payload = {"loads": loads, "config": config, "code": code}
     text = json.dumps(payload, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
@@ -54,10 +56,15 @@ class Registered:
 
 
 def registered(model_name: str, version: str | None = None) -> Registered | None:
-    """``version`` of ``model_name`` (default: the champion), or None when it does not exist."""
+    """``version`` of ``model_name`` (default: the champion), or None when it does not exist
+    (or names a baseline a night served: no registry version)."""
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
+    from pipelines.training.baselines import is_baseline
+
+    if is_baseline(version):
+        return None
     client = MlflowClient()
     try:
         if version is None:
@@ -111,6 +118,10 @@ def reuse_existing(
         return _result(registered(model_name, own.version) or trained, (
             f"{why}: kept this night's decision, v{own.version}"
         ))  # fmt: skip
+    from pipelines.monitoring.degradation import retrain_requested
+
+    if retrain_requested(engine, model_name, day):  # a degraded model is retrained, never reused
+        return None
     champion = registered(model_name)  # the alias
     if champion is not None and champion.fingerprint == fingerprint:
         return _reuse(engine, day, model_name, metric, higher_is_better, champion, (

@@ -36,7 +36,8 @@ MIN_TRAIN_REVIEWS = 30
 
 
 class SentimentScorer:
-    """What inference needs: class probabilities for review texts."""
+    """What inference needs: class probabilities for review texts. The registry stores the
+    fine-tuned encoder as a Hugging Face directory (safetensors; see mlflow_models)."""
 
     def __init__(self, model: Any) -> None:
         self.model = model
@@ -46,18 +47,6 @@ class SentimentScorer:
 
         proba = self.model.predict_proba(reviews["text"].astype(str).tolist())
         return pd.DataFrame(proba, columns=[f"p_{name}" for name in CLASS_NAMES])
-
-
-class SentimentPyfunc(mlflow.pyfunc.PythonModel):  # type: ignore[misc,name-defined]
-    """The fine-tuned encoder as a Hugging Face directory behind a pyfunc (no pickled torch)."""
-
-    def load_context(self, context: Any) -> None:
-        from models.loyalty.sentiment import SentimentModel
-
-        self.model = SentimentScorer(SentimentModel.load(context.artifacts["model_dir"]))
-
-    def predict(self, context: Any, model_input: pd.DataFrame, params: Any = None) -> Any:
-        return self.model.predict_frame(model_input)
 
 
 def load_reviews(engine: Engine, window: RunWindow) -> pd.DataFrame:
@@ -115,7 +104,9 @@ def train(
     from models.loyalty.sentiment import fine_tune
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
-    from pipelines.training.mlflow_models import PIP_REQUIREMENTS, try_load
+    from pipelines.training.baselines import announce, majority_class_macro_f1
+    from pipelines.training.fingerprint import code_fingerprint
+    from pipelines.training.mlflow_models import PIP_REQUIREMENTS, log_model, try_load
     from pipelines.training.reuse import data_fingerprint, reuse_existing
     from pipelines.training.runs import plot_confusion, training_run
     from pipelines.training.serving import baseline_version
@@ -123,7 +114,11 @@ def train(
     configure_mlflow(settings)
     first = window.business_date - timedelta(days=HISTORY_DAYS)
     fingerprint = data_fingerprint(
-        engine, first, window.business_date, asdict(_config(settings, warm=False))
+        engine,
+        first,
+        window.business_date,
+        asdict(_config(settings, warm=False)) | {"device": None},  # its kind: in the code's
+        code_fingerprint(MODEL_NAME, settings.train_device),
     )
     if not full:
         reused = reuse_existing(engine, settings, window, MODEL_NAME,
@@ -158,6 +153,10 @@ def train(
             init_from=init_from,
         )
         scores = evaluate(challenger, holdout)
+        majority = majority_class_macro_f1(
+            ratings_to_labels(train_set["rating"]), ratings_to_labels(holdout["rating"])
+        )
+        scores["holdout_majority_class_macro_f1"] = majority.score
         champion_scores = evaluate(champion, holdout) if champion is not None else None
         mlflow.log_params(asdict(config) | {"warm_start": warm, "train_reviews": len(train_set)})
         mlflow.log_dict(
@@ -177,23 +176,15 @@ def train(
         plot_confusion(scores["confusion"], labels, f"{tmp}/confusion_matrix.png",
                        f"{MODEL_NAME}: holdout confusion")  # fmt: skip
         mlflow.log_artifact(f"{tmp}/confusion_matrix.png", "plots")
-        model_dir = challenger.save(Path(tmp) / "model")
         example = holdout[["text"]].head(5).reset_index(drop=True)
-        info = mlflow.pyfunc.log_model(
-            name="model",
-            python_model=SentimentPyfunc(),
-            artifacts={"model_dir": str(model_dir)},
-            signature=mlflow.models.infer_signature(
-                example, SentimentScorer(challenger).predict_frame(example)
-            ),
-            input_example=example,
-            pip_requirements=[*PIP_REQUIREMENTS, "transformers"],
-        )
+        scorer = SentimentScorer(challenger)
+        uri = log_model(scorer, "model", example, scorer.predict_frame(example),
+                        pip_requirements=[*PIP_REQUIREMENTS, "transformers"])  # fmt: skip
         decision, version = promotion.settle(
             engine, window.business_date, MODEL_NAME, "holdout_macro_f1", scores,
-            champion_scores, settings.promotion_margin, run.info.run_id, str(info.model_uri),
+            champion_scores, settings.promotion_margin, run.info.run_id, uri,
             unreadable, higher_is_better=True,
-            baseline=baseline, backfill=window.backfill,
+            baseline=baseline, backfill=window.backfill, simple_baseline=majority,
         )  # fmt: skip
     return {
         "mlflow_run_id": run.info.run_id,
@@ -201,4 +192,4 @@ def train(
         "promoted": decision.promoted,
         "warm_start": warm,
         "holdout_macro_f1": round(scores["holdout_macro_f1"], 4),
-    }
+    } | announce(settings, window.business_date, decision)

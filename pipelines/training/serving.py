@@ -28,6 +28,14 @@ class NoModel(NightshiftError):
     """Neither a decision for the night nor a champion: the model was never trained."""
 
 
+class BaselineServed(NoModel):
+    """The night's decision serves a simple baseline: no model beat it (see ``baselines``)."""
+
+    def __init__(self, model_name: str, label: str) -> None:
+        super().__init__(f"{model_name}: no model beat the baseline; the night serves {label}")
+        self.model_name, self.label = model_name, label
+
+
 @dataclass(frozen=True)
 class Served:
     version: str  # the version the night used
@@ -66,13 +74,18 @@ def baseline_version(engine: Engine, model_name: str, window: RunWindow) -> str 
 def load_for_night(
     engine: Engine, settings: Settings, model_name: str, window: RunWindow
 ) -> tuple[Any, str]:
-    """(model, version) for the night's inference; a clear error when there is none."""
+    """(model, version) for the night's inference; a clear error when there is none, and
+    BaselineServed when the night's decision serves a baseline (the caller publishes the
+    baseline's output or skips)."""
     from pipelines.tracking import configure_mlflow
+    from pipelines.training.baselines import is_baseline
     from pipelines.training.mlflow_models import load_champion, load_version
 
     configure_mlflow(settings)
     day = window.business_date
     served = served_version(engine, model_name, day, day)
+    if served is not None and is_baseline(served.version):
+        raise BaselineServed(model_name, served.version)
     loaded = load_version(model_name, served.version) if served else load_champion(model_name)
     if loaded is None:
         raise NoModel(f"no champion {model_name} in the MLflow registry yet")

@@ -24,7 +24,8 @@ HOLDOUT_HOURS = 168
 
 
 class TrafficModel:
-    """What the registry stores: the fitted forecaster (pickled behind a pyfunc)."""
+    """What the registry stores: the fitted forecaster (its weights as safetensors and its
+    settings as JSON; see mlflow_models)."""
 
     def __init__(self, forecaster: Any) -> None:
         self.forecaster = forecaster
@@ -68,29 +69,53 @@ def future_inputs(
 
 def evaluate(forecaster: Any, history: pd.DataFrame, origin: pd.Timestamp) -> dict[str, Any]:
     """Score a forecast from ``origin`` against the observed hours after it; the horizon's
-    inputs are the observed ones (tonight's forecasts stand in for them in production)."""
+    inputs are the observed ones (tonight's forecasts stand in for them in production). The
+    simple baselines are scored on the same hours (``baseline_maes``)."""
     horizon = history[history["ts"] >= origin]
     predicted = forecaster.predict(
         history[history["ts"] < origin], future_exog=horizon.drop(columns="count"), origin=origin
     )
     scored = predicted.merge(horizon[["location_id", "ts", "count"]], on=["location_id", "ts"])
     scored = scored.dropna(subset=["count"])
-    lagged = history.assign(ts=history["ts"] + pd.Timedelta(hours=168))[
-        ["location_id", "ts", "count"]
-    ].rename(columns={"count": "naive"})
-    scored = scored.merge(lagged, on=["location_id", "ts"], how="left")
     mae = float((scored["p50"] - scored["count"]).abs().mean())
-    naive = scored.dropna(subset=["naive"])
-    naive_mae = float((naive["naive"] - naive["count"]).abs().mean()) if len(naive) else None
+    baselines = baseline_maes(history, origin, forecaster.config.horizon, scored)
+    naive_mae = baselines["seasonal_naive"]
     inside = (scored["count"] >= scored["p10"]) & (scored["count"] <= scored["p90"])
     return {
         "holdout_mae": mae,
         "holdout_seasonal_naive_mae": naive_mae,
+        "holdout_same_hour_mean_4w_mae": baselines["same_hour_mean_4w"],
         "holdout_mae_ratio_vs_naive": mae / naive_mae if naive_mae else None,
         "holdout_coverage_p10_p90": float(inside.mean()),
         "holdout_hours_scored": len(scored),
         "frame": scored,
     }
+
+
+def baseline_maes(
+    history: pd.DataFrame, origin: pd.Timestamp, hours: int, scored: pd.DataFrame
+) -> dict[str, float | None]:
+    """P50 MAE of each simple baseline (models.traffic.baselines) on the ``scored`` hours."""
+    from models.traffic.baselines import BASELINES, baseline_forecast
+
+    before = history[history["ts"] < origin]
+    maes: dict[str, float | None] = {}
+    for kind in BASELINES:
+        forecast = baseline_forecast(before, origin, hours, kind)
+        both = scored[["location_id", "ts", "count"]].merge(forecast, on=["location_id", "ts"])
+        maes[kind] = float((both["p50"] - both["count"]).abs().mean()) if len(both) else None
+    return maes
+
+
+def simple_baseline(scores: dict[str, Any]) -> Any:
+    """The stronger simple baseline on the challenger's holdout (what a first model must beat)."""
+    from pipelines.training.baselines import Baseline, strongest
+
+    return strongest(
+        [Baseline("seasonal_naive", scores["holdout_seasonal_naive_mae"] or float("nan")),
+         Baseline("same_hour_mean_4w", scores["holdout_same_hour_mean_4w_mae"] or float("nan"))],
+        higher_is_better=False,
+    )  # fmt: skip
 
 
 def _plot(scored: pd.DataFrame, path: str) -> None:
@@ -124,9 +149,12 @@ def train(
 
     from models.traffic.config import TrafficConfig
     from models.traffic.forecast import TrafficForecaster
+    from pipelines.explanations.mlflow_summary import log_traffic_summary
     from pipelines.tracking import configure_mlflow
     from pipelines.training import promotion
-    from pipelines.training.mlflow_models import log_pickled_model, try_load
+    from pipelines.training.baselines import announce
+    from pipelines.training.fingerprint import code_fingerprint
+    from pipelines.training.mlflow_models import log_model, try_load
     from pipelines.training.reuse import data_fingerprint, reuse_existing
     from pipelines.training.runs import training_run
     from pipelines.training.serving import baseline_version
@@ -138,7 +166,8 @@ def train(
         engine,
         window.business_date - timedelta(days=HISTORY_DAYS),
         window.business_date,
-        config.to_dict() | {"device": None},  # same data on another device: same model
+        config.to_dict() | {"device": None},  # the device kind is in the code fingerprint
+        code_fingerprint(MODEL_NAME, settings.train_device),
     )
     if not full:
         reused = reuse_existing(engine, settings, window, MODEL_NAME, "holdout_mae",
@@ -175,21 +204,26 @@ def train(
         with tempfile.TemporaryDirectory() as tmp:
             _plot(scores["frame"], f"{tmp}/forecast_vs_actual.png")
             mlflow.log_artifact(f"{tmp}/forecast_vs_actual.png", "plots")
+        explained = log_traffic_summary(challenger, history, origin)  # attribution plot + table
         example = history[history["location_id"] == history["location_id"].iloc[0]].tail(
             config.context
         )
-        uri = log_pickled_model(
+        uri = log_model(
             TrafficModel(challenger), "model", example, challenger.predict(example).head(24)
         )
         decision, version = promotion.settle(
             engine, window.business_date, MODEL_NAME, "holdout_mae", scores, champion_scores,
             settings.promotion_margin, run.info.run_id, uri, unreadable,
-            baseline=baseline, backfill=window.backfill,
+            baseline=baseline, backfill=window.backfill, simple_baseline=simple_baseline(scores),
         )  # fmt: skip
-    return {
-        "mlflow_run_id": run.info.run_id,
-        "version": version,
-        "promoted": decision.promoted,
-        "holdout_mae": round(scores["holdout_mae"], 3),
-        "coverage": round(scores["holdout_coverage_p10_p90"], 3),
-    }
+    return (
+        {
+            "mlflow_run_id": run.info.run_id,
+            "version": version,
+            "promoted": decision.promoted,
+            "holdout_mae": round(scores["holdout_mae"], 3),
+            "coverage": round(scores["holdout_coverage_p10_p90"], 3),
+        }
+        | announce(settings, window.business_date, decision)
+        | explained
+    )

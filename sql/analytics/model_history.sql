@@ -21,7 +21,8 @@ comment on view analytics.model_history is
     '(ops.model_promotions).';
 comment on column analytics.model_history.champion_version is
     'Registry version of the champion the challenger was compared with; NULL when there was '
-    'none yet.';
+    'none yet; baseline:<name> (e.g. baseline:seasonal_naive) when there was none and the '
+    'challenger did not beat that simple baseline, whose forecast the night then served.';
 comment on column analytics.model_history.metric is
     'Holdout metric both models were scored on (the same holdout).';
 comment on column analytics.model_history.margin is

@@ -1,48 +1,55 @@
--- Traffic forecast accuracy per store and ISO week of the forecast hour, as door counts arrive.
--- Each counted hour is scored against the freshest forecast made for it: the latest run_date
--- before the hour's date (normally the night before, horizon 1 day; more after a missed night).
--- Hours whose counter was out (NULL count) are left out rather than counted as zero visitors.
+-- Traffic forecast accuracy per store and ISO week, added up from the nightly monitor's figures.
+-- Each night the monitor (pipelines/monitoring) scores its business date's counted hours against
+-- the freshest forecast made before that date (normally the night before, horizon 1 day; more
+-- after a missed night) and keeps the day's totals per store in monitoring.model_performance
+-- (window_days = 1). Hours whose counter was out (NULL count) are not scored.
 create or replace view analytics.traffic_accuracy_weekly as
-with scored as (
-    select distinct on (a.store_id, a.ts_local)
-        a.store_id,
-        a.ts_local,
-        a.count::float8 as actual,
-        f.p50 as forecast,
-        a.ts_local::date - f.run_date as horizon_days,
-        f.model_version
-    from core.door_counts a
-    join forecast.traffic_hourly f
-      on f.store_id = a.store_id
-     and f.ts_local = a.ts_local
-     and f.run_date < a.ts_local::date
-    where a.count is not null
-      -- Skip the years of history before the first forecast (business_date is indexed).
-      and a.business_date >= (select min(run_date) from forecast.traffic_hourly)
-    order by a.store_id, a.ts_local, f.run_date desc
+with days as (
+    select
+        store_id,
+        business_date,
+        max(n_obs) filter (where metric = 'actual_total') as points,
+        max(value) filter (where metric = 'actual_total') as actual_total,
+        max(value) filter (where metric = 'forecast_total') as forecast_total,
+        max(value) filter (where metric = 'abs_error_total') as abs_error_total,
+        max(value) filter (where metric = 'horizon_days_min') as horizon_days_min,
+        max(value) filter (where metric = 'horizon_days_max') as horizon_days_max,
+        max(model_version) as model_version
+    from monitoring.model_performance
+    where model_name = 'traffic_rnn' and scope = 'store' and window_days = 1
+    group by store_id, business_date
+), versions as (
+    select store_id, date_trunc('week', business_date)::date as week_start,
+           string_agg(distinct trim(version), ', ' order by trim(version)) as model_versions
+    from days
+    cross join lateral unnest(string_to_array(model_version, ',')) as version
+    group by store_id, date_trunc('week', business_date)
 )
 select
-    store_id,
-    date_trunc('week', ts_local)::date as week_start,
-    extract(isoyear from ts_local)::int as iso_year,
-    extract(week from ts_local)::int as iso_week,
-    count(*) as points,
-    sum(actual) as actual_total,
-    sum(forecast) as forecast_total,
-    avg(abs(forecast - actual)) as mae,
-    sum(abs(forecast - actual)) / nullif(sum(actual), 0) as wape,
-    sum(forecast - actual) / nullif(sum(actual), 0) as bias,
-    avg(forecast - actual) as mean_error,
-    min(horizon_days) as horizon_days_min,
-    max(horizon_days) as horizon_days_max,
-    string_agg(distinct model_version, ', ' order by model_version) as model_versions
-from scored
-group by store_id, date_trunc('week', ts_local), extract(isoyear from ts_local),
-         extract(week from ts_local);
+    d.store_id,
+    date_trunc('week', d.business_date)::date as week_start,
+    extract(isoyear from d.business_date)::int as iso_year,
+    extract(week from d.business_date)::int as iso_week,
+    sum(d.points) as points,
+    sum(d.actual_total) as actual_total,
+    sum(d.forecast_total) as forecast_total,
+    sum(d.abs_error_total) / nullif(sum(d.points), 0) as mae,
+    sum(d.abs_error_total) / nullif(sum(d.actual_total), 0) as wape,
+    (sum(d.forecast_total) - sum(d.actual_total)) / nullif(sum(d.actual_total), 0) as bias,
+    (sum(d.forecast_total) - sum(d.actual_total)) / nullif(sum(d.points), 0) as mean_error,
+    min(d.horizon_days_min)::int as horizon_days_min,
+    max(d.horizon_days_max)::int as horizon_days_max,
+    max(v.model_versions) as model_versions
+from days d
+left join versions v
+       on v.store_id = d.store_id and v.week_start = date_trunc('week', d.business_date)::date
+group by d.store_id, date_trunc('week', d.business_date), extract(isoyear from d.business_date),
+         extract(week from d.business_date);
 
 comment on view analytics.traffic_accuracy_weekly is
-    'Hourly traffic forecast (p50) vs door counts per store and ISO week of the forecast hour; '
-    'each hour uses the latest forecast made before its date. Counter outages are excluded.';
+    'Hourly traffic forecast (p50) vs door counts per store and ISO week, summed from the '
+    'nightly monitor''s daily figures (monitoring.model_performance); each hour uses the latest '
+    'forecast made before its date. Counter outages are excluded.';
 comment on column analytics.traffic_accuracy_weekly.week_start is
     'Monday of the ISO week of the forecast hours.';
 comment on column analytics.traffic_accuracy_weekly.points is

@@ -29,11 +29,16 @@ from pipelines.settings import Settings
 EXAMPLES = sorted((SQL_DIR / "examples").glob("*.sql"))
 DATA_IN = migrate.script_directory().get_revision("0002_data_in").module
 ANALYTICS = migrate.script_directory().get_revision("0006_analytics").module
+EXPLANATIONS = migrate.script_directory().get_revision("0009_explanations").module
+MONITORING = migrate.script_directory().get_revision("0008_monitoring").module
 PASSWORD = 'it\'s a "secret"; drop role x; -- \\ %s'
 
 RESTRICTED = [
     *(f"raw.{source}" for source in DATA_IN.RAW_COLUMNS),
     *(f"quarantine.{source}" for source in DATA_IN.RAW_COLUMNS),
+    "raw.product_costs",
+    "quarantine.product_costs",
+    "core.product_costs",  # what the chain pays: not for analysts
     "core.customers",
     "core.reviews",
     "core.pos_lines",
@@ -43,9 +48,11 @@ RESTRICTED = [
     "ref.stores",
     "loyalty.customer_keys",
     "loyalty.churn_scores",
+    # Per-member churn drivers: analysts see them aggregated (analytics.churn_drivers_by_store).
+    "explanations.churn_drivers",
 ]
 PROJECT_SCHEMAS = ("ref", "raw", "quarantine", "core", "forecast", "plan", "loyalty", "ops",
-                   "analytics")  # fmt: skip
+                   "analytics", "explanations", "monitoring")  # fmt: skip
 # Never in an analytics view: customer identity and contact details.
 FORBIDDEN_COLUMNS = {"customer_id", "full_name", "email", "phone", "manager_name", "manager_email"}
 
@@ -137,21 +144,53 @@ def test_analyst_reads_exactly_the_analyst_schemas_and_rewards(engine: Engine) -
     expected = {
         f"{r.nspname}.{r.relname}"
         for r in rows
-        if r.nspname in ("analytics", "forecast", "plan")
+        if r.nspname in ("analytics", "forecast", "plan", "monitoring")
         or f"{r.nspname}.{r.relname}" == "loyalty.rewards"
+        or f"{r.nspname}.{r.relname}" in EXPLANATIONS.READABLE_TABLES
     }
     assert readable == expected
     assert {"forecast.traffic_hourly", "plan.staffing", "analytics.model_history"} <= readable
+    # Explanations: every table but the per-member churn drivers.
+    assert {"explanations.sales_drivers", "explanations.traffic_days",
+            "explanations.feature_importance"} <= readable  # fmt: skip
+    assert "explanations.churn_drivers" not in readable
+    assert {f"monitoring.{table}" for table in MONITORING.TABLES} <= readable
     assert not [r for r in rows if r.can_write]
 
 
-def test_tables_created_later_in_analyst_schemas_are_readable(engine: Engine) -> None:
+@pytest.mark.parametrize("schema", ["plan", "monitoring"])
+def test_tables_created_later_in_analyst_schemas_are_readable(engine: Engine, schema: str) -> None:
     with engine.connect() as conn:  # rolled back on close
-        conn.exec_driver_sql("create table plan.future_output (id int)")
+        conn.exec_driver_sql(f"create table {schema}.future_output (id int)")
         assert conn.execute(
-            text("select has_table_privilege(:role, 'plan.future_output', 'select')"),
+            text(f"select has_table_privilege(:role, '{schema}.future_output', 'select')"),
             {"role": ANALYST_ROLE},
         ).scalar()
+
+
+def test_churn_drivers_reach_analysts_only_aggregated_without_member_keys(
+    engine: Engine,
+) -> None:
+    with engine.connect() as conn:
+        columns = set(
+            conn.execute(
+                text(
+                    "select column_name from information_schema.columns"
+                    " where table_schema = 'analytics' and table_name = 'churn_drivers_by_store'"
+                )
+            ).scalars()
+        )
+    assert columns and not columns & {"customer_key", "customer_id"}
+    with as_analyst(engine) as conn:
+        conn.exec_driver_sql("select * from analytics.churn_drivers_by_store").all()
+        conn.exec_driver_sql("select * from explanations.sales_drivers limit 1").all()
+
+
+def test_analyst_reads_the_monitoring_figures(engine: Engine) -> None:
+    with as_analyst(engine) as conn:
+        for table in MONITORING.TABLES:
+            conn.exec_driver_sql(f"select * from monitoring.{table} limit 1").all()
+        conn.exec_driver_sql("select * from analytics.traffic_accuracy_weekly limit 1").all()
 
 
 def test_no_analytics_view_exposes_customers_or_contact_data(engine: Engine) -> None:
@@ -221,6 +260,24 @@ def test_every_migration_run_applies_the_password(engine: Engine, settings: Sett
         assert _login_state(engine) == (False, None)
     finally:
         sync_analyst_role(engine, settings)
+
+
+def test_downgrade_of_monitoring_restores_the_analytics_views(fresh_engine: Engine) -> None:
+    migrate.upgrade(fresh_engine)
+    migrate.downgrade(fresh_engine, MONITORING.down_revision)
+    with fresh_engine.connect() as conn:
+        assert not conn.execute(
+            text("select count(*) from pg_namespace where nspname = 'monitoring'")
+        ).scalar()
+        definition = conn.execute(
+            text("select pg_get_viewdef('analytics.traffic_accuracy_weekly')")
+        ).scalar()
+        assert "core.door_counts" in definition and "monitoring" not in definition
+        assert conn.execute(
+            text("select has_table_privilege(:role, 'analytics.sales_accuracy_weekly', 'select')"),
+            {"role": ANALYST_ROLE},
+        ).scalar()
+    migrate.upgrade(fresh_engine)
 
 
 def test_downgrade_revokes_but_keeps_the_server_wide_role(fresh_engine: Engine) -> None:

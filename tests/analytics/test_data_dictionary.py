@@ -17,7 +17,12 @@ from pipelines.db.roles import ANALYST_ROLE
 from pipelines.paths import REPO_ROOT
 
 DICTIONARY = (REPO_ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
-SCHEMAS = list(migrate.script_directory().get_revision("0001_foundation").module.SCHEMAS)
+# The foundation's schemas and any a later migration adds (its module's SCHEMAS).
+SCHEMAS = [
+    schema
+    for revision in reversed(list(migrate.script_directory().walk_revisions()))
+    for schema in getattr(revision.module, "SCHEMAS", ())
+]
 
 
 def _sections(markdown: str) -> dict[str, str]:

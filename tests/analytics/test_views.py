@@ -3,6 +3,8 @@
 Store S1, ISO weeks 2026-W47 (Sunday 22 Nov) and 2026-W48 (Monday 23 Nov onwards). Forecasts
 come from the nights of 21, 22 and 23 Nov; each target must be scored against the freshest
 forecast made before its date, and the staffing plan of a date is the latest made before it.
+The accuracy views add up the nightly monitor's figures, so the monitor measures the nights of
+22, 23 and 24 Nov on the sample first (``pipelines.monitoring.performance``).
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 
-from pipelines.db import migrate
-from pipelines.db.engine import ensure_database, warehouse_url
 from pipelines.db.roles import ANALYST_ROLE
+from pipelines.monitoring import performance, store
 from pipelines.paths import SQL_DIR
 from pipelines.settings import Settings
+from tests.databases import scratch_database
 
 EXAMPLES = sorted((SQL_DIR / "examples").glob("*.sql"))
 WEEK_47, WEEK_48 = date(2026, 11, 16), date(2026, 11, 23)
@@ -285,22 +287,24 @@ def _load_sample(engine: Engine) -> None:
         )
 
 
+def _monitor_nights(engine: Engine) -> None:
+    """What the nightly monitor writes for the sample's nights (its forecast figures)."""
+    for day in (22, 23, 24):
+        night = date(2026, 11, day)
+        figures = (
+            performance.traffic(engine, night, (1, 7))[0]
+            + performance.sales(engine, night, (1, 7))[0]
+        )
+        store.replace_night(engine, store.NightFigures(night, f"night-{day}", figures))
+
+
 @pytest.fixture(scope="module")
 def sample(settings: Settings) -> Iterator[Engine]:
     """A fresh database migrated to head holding the sample above (dropped afterwards)."""
-    url = warehouse_url(settings).set(database=f"views_{uuid.uuid4().hex[:10]}")
-    ensure_database(url)
-    engine = create_engine(url)
-    try:
-        migrate.upgrade(engine, settings=settings)
+    with scratch_database(settings, "views", migrated=True) as engine:
         _load_sample(engine)
+        _monitor_nights(engine)
         yield engine
-    finally:
-        engine.dispose()
-        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'drop database "{url.database}" with (force)'))
-        admin.dispose()
 
 
 def _rows(engine: Engine, query: str) -> list[dict[str, Any]]:
@@ -428,3 +432,40 @@ def test_example_answers_something_on_the_sample(sample: Engine, example: Path) 
         conn.exec_driver_sql(f"set local role {ANALYST_ROLE}")
         rows = conn.exec_driver_sql(example.read_text("utf-8")).all()
     assert rows, f"{example.name} returned nothing on the sample warehouse"
+
+
+def test_staffing_plan_vs_actual_says_how_each_hour_was_served(sample: Engine) -> None:
+    rows = _rows(
+        sample,
+        "select * from analytics.staffing_plan_vs_actual where store_id = 'S1' order by ts_local",
+    )
+    by_hour = {r["ts_local"]: r for r in rows}
+    # 22nd 10:00: 3 on duty, planned 2 cashiers + 2 floor; no ticket rung up at 10:00, 10 came.
+    # Needed: the minimum cashier + ceil(10 / 40 for a mall) = 1 floor person = 2; 1 over.
+    first = by_hour[_ts(22, 10)]
+    assert (first["actual_tickets"], first["cashiers_on_duty"]) == (0, 2)
+    assert first["service_level_achieved"] == 1.0  # nobody queued
+    assert (first["staff_needed"], first["hours_over_need"], first["hours_under_need"]) == (2, 1, 0)
+    # 23rd 10:00: 2 on duty of the 3 planned: cashiers first, but one stays on the floor.
+    ten = by_hour[_ts(23, 10)]
+    assert (ten["cashiers_on_duty"], ten["staff_needed"], ten["hours_over_need"]) == (1, 2, 0)
+    # 23rd 11:00: the counter was out, so the need is unknown; 12:00: nothing landed yet.
+    assert by_hour[_ts(23, 11)]["staff_needed"] is None
+    noon = by_hour[_ts(23, 12)]
+    assert noon["actual_tickets"] is None and noon["service_level_achieved"] is None
+
+
+def test_the_sql_erlang_functions_agree_with_the_planner(sample: Engine) -> None:
+    from pipelines.planning.erlang import servers_for_service_level, service_level
+
+    hour, wait = 1 / 60, 3 / 60  # minutes in the planner's unit, hours
+    with sample.connect() as conn:
+        for tickets, cashiers in ((45.5, 2), (45.5, 3), (120.0, 5), (0.0, 1), (80.0, 2)):
+            got = conn.execute(
+                text("select analytics.erlang_service_level(:t, :c)"), {"t": tickets, "c": cashiers}
+            ).scalar_one()
+            assert got == pytest.approx(service_level(tickets, 2 * hour, cashiers, wait))
+            needed = conn.execute(
+                text("select analytics.erlang_servers_needed(:t)"), {"t": tickets}
+            ).scalar_one()
+            assert needed == servers_for_service_level(tickets, 2 * hour, wait, 0.8)

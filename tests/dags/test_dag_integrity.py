@@ -132,6 +132,9 @@ def test_nightly_flow_order(dags: dict[str, Any]) -> None:
         ["train_sales", "forecast"],
         ["plan", "staffing_emails", "close_run"],
         ["score_reviews", "staffing_emails"],  # the email shows the week's review signal
+        # The monitor watches tonight's forecasts and scores, before the night is summed up.
+        ["forecast", "monitor", "run_summary", "close_run"],
+        ["score_customers", "monitor"],
     ]  # fmt: skip
     for order in chains:
         for upstream, downstream in pairwise(order):

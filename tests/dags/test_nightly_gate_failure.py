@@ -22,6 +22,7 @@ from pipelines.orchestration.local_run import run_dag
 from pipelines.settings import Settings, get_settings
 from pipelines.warehouse import warehouse
 from tests.mail_sink import MailSink, smtp_sink
+from tests.monitoring.pushgateway import pushed_samples, running_pushgateway
 
 BUSINESS_DATE = date(2026, 9, 14)
 PREVIOUS_PLAN_DATE = BUSINESS_DATE - timedelta(days=1)
@@ -67,8 +68,23 @@ def private_warehouse(fresh_engine: Engine) -> Iterator[None]:
 
 
 @pytest.fixture
+def night_gateway() -> Iterator[str]:
+    """A real Pushgateway the night pushes its figures to (its failure callback included)."""
+    with running_pushgateway() as url:
+        previous = _set_env({"NIGHTSHIFT_PUSHGATEWAY_URL": url})
+        try:
+            yield url
+        finally:
+            _restore_env(previous)
+
+
+@pytest.fixture
 def bad_night(
-    alert_inbox: MailSink, private_warehouse: None, settings: Settings, tmp_path: Path
+    alert_inbox: MailSink,
+    night_gateway: str,
+    private_warehouse: None,
+    settings: Settings,
+    tmp_path: Path,
 ) -> Iterator[Settings]:
     previous = _set_env({"NIGHTSHIFT_LANDING_URL": str(tmp_path / "landing")})
     try:
@@ -114,7 +130,7 @@ def _write_previous_plan(engine: Engine, landing: str) -> None:
 
 @pytest.mark.slow
 def test_failed_gate_stops_the_night_before_anything_is_published(
-    bad_night: Settings, alert_inbox: MailSink
+    bad_night: Settings, alert_inbox: MailSink, night_gateway: str
 ) -> None:
     engine = warehouse(bad_night)  # the run's private database, migrated
     _write_previous_plan(engine, bad_night.landing)
@@ -138,7 +154,10 @@ def test_failed_gate_stops_the_night_before_anything_is_published(
             for table in ("pos_lines", "door_counts", "reviews", "weather_hourly")
         }
         run = conn.execute(
-            text("select status, error from ops.pipeline_runs where logical_date = '2026-09-15'")
+            text(
+                "select status, error, counts from ops.pipeline_runs"
+                " where logical_date = '2026-09-15'"
+            )
         ).one()
         quarantined = conn.execute(
             text(
@@ -169,3 +188,9 @@ def test_failed_gate_stops_the_night_before_anything_is_published(
     body = alerts[0].message.get_content()
     assert "Business date: 2026-09-14" in body
     assert "validation of pos_lines for 2026-09-14 failed" in body
+
+    # The failure callback pushed the failed night to the Pushgateway, for the alert rules.
+    pushed = pushed_samples(night_gateway, "nightshift_nightly")
+    assert pushed[("nightshift_night_success", frozenset())] == 0
+    assert pushed[("nightshift_quarantine_rate", frozenset({("source", "pos_lines")}))] > 0.6
+    assert run.counts["metrics.pushed"] is True

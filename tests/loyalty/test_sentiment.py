@@ -54,6 +54,19 @@ def test_save_and_load_give_identical_probabilities(
     )
 
 
+def test_pickled_weights_are_refused(toy_model: SentimentModel, tmp_path: Path) -> None:
+    """A directory read back from the registry loads safetensors only: a pytorch_model.bin is
+    a pickle, and loading it could run whatever code was planted in it."""
+    import torch
+
+    directory = toy_model.save(tmp_path / "champion")
+    assert (directory / "model.safetensors").is_file()
+    (directory / "model.safetensors").unlink()
+    torch.save(toy_model.model.state_dict(), directory / "pytorch_model.bin")
+    with pytest.raises(OSError, match="safetensors"):
+        SentimentModel.load(directory)
+
+
 def test_loading_a_directory_without_metadata_fails_clearly(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         SentimentModel.load(tmp_path)

@@ -46,7 +46,9 @@ CORE_TABLES = ("core.pos_lines", "core.door_counts", "core.staffing", "core.revi
 # Keyed by run_date: everything the night writes for its users.
 RUN_TABLES = ("forecast.traffic_hourly", "forecast.sales_daily", "plan.staffing", "plan.shifts",
               "plan.shift_totals", "plan.promotions", "loyalty.churn_scores",
-              "loyalty.rewards")  # fmt: skip
+              "loyalty.rewards", "explanations.sales_drivers", "explanations.traffic_days",
+              "explanations.traffic_drivers", "explanations.churn_drivers",
+              "explanations.promotion_drivers", "explanations.feature_importance")  # fmt: skip
 
 
 def _business(night: date) -> date:
@@ -90,7 +92,7 @@ def airflow_api(settings: Settings, private_url: str) -> Iterator[services.Airfl
     # Keep the first champion: a re-run is then comparable whatever the backfill's other
     # nights would have promoted meanwhile (runs go side by side, in no fixed order).
     env.setenv("NIGHTSHIFT_PROMOTION_MARGIN", "1000000")
-    env.setenv("NIGHTSHIFT_SENTIMENT_TRAIN_EXAMPLES", "200")  # as the e2e test: CI-sized
+    env.setenv("NIGHTSHIFT_SENTIMENT_TRAIN_EXAMPLES", "400")  # as the e2e test: CI-sized
     get_settings.cache_clear()
     processes: dict[int, str] = {}
     try:
@@ -299,7 +301,7 @@ def test_services_run_a_triggered_night_and_a_backfill_exactly_once(
             engine, "select status from ops.pipeline_runs where business_date = :d", d=day
         ) == [("success",)]
     # The re-run night, while the other nights ran alongside: the same forecasts, plans,
-    # promotions, churn scores and rewards, row for row.
+    # promotions, churn scores, rewards and their explanations, row for row.
     for table in RUN_TABLES:
         day = _business(TRIGGERED)
         assert after[(table, day)] == before[(table, day)], table

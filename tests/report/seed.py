@@ -157,10 +157,42 @@ def _shifts() -> list[dict[str, Any]]:
     return rows
 
 
+# The traffic explanation of RPT1's week (explanations.traffic_days / traffic_drivers): Friday
+# busier with payday on the eve of a holiday, Sunday quieter in the rain, the rest normal. RPT2's
+# week is all normal. (day offset from FIRST_DAY, change, {driver: visitors})
+WHY_DAYS = [
+    (3, 0.25, {"payday": 300.0, "holiday_eve": 180.0, "temperature": -20.0, "other": 5.0}),
+    (5, -0.20, {"rain": -350.0, "recent_level": 40.0, "other": -2.0}),
+]
+USUAL_VISITORS = 1600.0
+
+
+def _why() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    days, drivers = [], []
+    changes = {offset: (change, parts) for offset, change, parts in WHY_DAYS}
+    for sid in STORES:
+        for offset in range(7):
+            day = FIRST_DAY + timedelta(days=offset)
+            change, parts = changes.get(offset, (0.02, {"other": 0.02 * USUAL_VISITORS}))
+            if sid != "RPT1":
+                change, parts = 0.01, {"other": 0.01 * USUAL_VISITORS}
+            days.append(
+                {"store_id": sid, "date": day, "usual": USUAL_VISITORS,
+                 "forecast": USUAL_VISITORS * (1 + change), "change": change,
+                 "unusual": abs(change) >= 0.1, "why": "seeded"}
+            )  # fmt: skip
+            drivers += [
+                {"store_id": sid, "date": day, "driver": driver, "contribution": value}
+                for driver, value in parts.items()
+            ]
+    return days, drivers
+
+
 def remove(engine: Engine) -> None:
     ids = {"ids": list(STORES)}
     with engine.begin() as conn:
         for table in (
+            "explanations.traffic_days",  # its drivers go with it
             "loyalty.review_scores",
             "core.reviews",
             "plan.staffing",
@@ -208,6 +240,24 @@ def insert(engine: Engine) -> None:
                 " :no, :start, :end, :hours)"
             ),
             [r | {"run_date": BUSINESS_DATE} for r in _shifts()],
+        )
+        why_days, why_drivers = _why()
+        conn.execute(
+            text(
+                "insert into explanations.traffic_days (run_date, store_id, date, usual_visitors,"
+                " forecast_visitors, change_pct, unusual, enough_history, why, model_name,"
+                " model_version) values (:run_date, :store_id, :date, :usual, :forecast,"
+                " :change, :unusual, true, :why, 'traffic_rnn', :version)"
+            ),
+            [r | {"run_date": BUSINESS_DATE, "version": MODEL_VERSION} for r in why_days],
+        )
+        conn.execute(
+            text(
+                "insert into explanations.traffic_drivers (run_date, store_id, date, driver,"
+                " driver_group, label, contribution_visitors, model_version) values (:run_date,"
+                " :store_id, :date, :driver, 'events', :driver, :contribution, :version)"
+            ),
+            [r | {"run_date": BUSINESS_DATE, "version": MODEL_VERSION} for r in why_drivers],
         )
         for n, (sid, ago, rating, language, body, label) in enumerate(REVIEWS):
             day = BUSINESS_DATE - timedelta(days=ago)

@@ -3,7 +3,9 @@
 Two independent checks that the chart really loads from its data: URI. The screenshot must
 contain the chart's forecast-band colour (which nothing else on the page uses), and the same
 page with the image source broken must not; and a copy of the page with a one-line script
-reports the image's decoded width through ``document.title`` in ``--dump-dom`` output.
+reports the image's decoded width through ``document.title`` in ``--dump-dom`` output. The
+"why this week" lines are checked the same way, in Spanish and English: laid out (non-empty
+boxes) and worded as the manager reads them.
 """
 
 from __future__ import annotations
@@ -91,3 +93,39 @@ def test_chart_image_decodes_in_the_browser(chromium: str, written: Path, tmp_pa
         probe.as_uri(),
     )  # fmt: skip
     assert "<title>chart-width:900</title>" in done.stdout, done.stdout[:500]
+
+
+WHY_PROBE = (
+    "<script>window.addEventListener('load', function () {"
+    " var box = document.getElementById('why').getBoundingClientRect();"
+    " var lines = Array.prototype.map.call(document.querySelectorAll('li.why'),"
+    "   function (li) { return li.getBoundingClientRect().height > 0 ? li.textContent : ''; });"
+    " document.title = 'why:' + Math.round(box.height) + ':' + lines.join('|'); });"
+    "</script></body>"
+)
+WHY_LINES = {
+    "es": "viernes 18/03: +25 % vs un viernes normal — quincena y víspera de feriado|"
+    "domingo 20/03: −20 % vs un domingo normal — lluvia",
+    "en": "Friday 18/03: +25% vs a normal Friday — payday and eve of a holiday|"
+    "Sunday 20/03: −20% vs a normal Sunday — rain",
+}
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_why_this_week_lines_are_laid_out_in_the_browser(
+    chromium: str, engine: Engine, settings: Settings, tmp_path: Path, language: str
+) -> None:
+    configured = settings.model_copy(update={"report_language": language})
+    page = write_report(engine, configured, "RPT1", BUSINESS_DATE, tmp_path / f"{language}.html")
+    probe = tmp_path / f"why-{language}.html"
+    probe.write_text(
+        page.read_text(encoding="utf-8").replace("</body>", WHY_PROBE), encoding="utf-8"
+    )
+    done = _chromium(
+        chromium, tmp_path / "profile", "--virtual-time-budget=5000", "--dump-dom",
+        probe.as_uri(),
+    )  # fmt: skip
+    title = re.search(r"<title>why:(\d+):(.*)</title>", done.stdout)
+    assert title, done.stdout[:500]
+    assert int(title.group(1)) > 0  # the section heading takes room on the page
+    assert title.group(2) == WHY_LINES[language]

@@ -97,3 +97,14 @@ def test_unknown_store_or_missing_plan_is_a_clear_error(engine: Engine) -> None:
         gather_report(engine, "NOPE", BUSINESS_DATE)
     with pytest.raises(NightshiftError, match="no staffing plan for 2033-03-13"):
         gather_report(engine, "RPT1", BUSINESS_DATE - timedelta(days=1))
+
+
+def test_why_this_week_from_the_traffic_explanations(engine: Engine) -> None:
+    busy = gather_report(engine, "RPT1", BUSINESS_DATE).why
+    assert busy is not None and busy.enough_history
+    assert [(d.day, round(d.change, 2), d.drivers) for d in busy.days] == [
+        (FIRST_DAY + timedelta(days=3), 0.25, ("payday", "holiday_eve")),
+        (FIRST_DAY + timedelta(days=5), -0.2, ("rain",)),
+    ]
+    quiet = gather_report(engine, "RPT2", BUSINESS_DATE).why
+    assert quiet is not None and quiet.days == ()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import pytest
 from PIL import Image
@@ -10,7 +11,7 @@ from sqlalchemy import Engine
 
 from pipelines.report.chart import BAND_COLOUR, chart_png
 from pipelines.report.content import StoreReport, gather_report
-from pipelines.report.i18n import count, signed
+from pipelines.report.i18n import TEXT, Language, count, signed
 from pipelines.report.render import render_html, render_text, subject
 from tests.report.seed import BUSINESS_DATE
 
@@ -75,13 +76,48 @@ def test_chart_is_a_png_with_the_forecast_band(busy: StoreReport) -> None:
 
 
 def test_chart_without_any_forecast_still_draws(busy: StoreReport) -> None:
-    from dataclasses import replace
-
     empty = replace(busy, hours=())
     image = Image.open(io.BytesIO(chart_png(empty, "en")))
     assert image.size == (900, 380)
 
 
+def test_a_plan_on_a_baseline_forecast_says_so(busy: StoreReport) -> None:
+    """No traffic model beat its baseline yet: the manager reads that the plan stands on a
+    simple reference forecast, not on 'model baseline:...'."""
+    baseline = replace(busy, model_version="baseline:same_hour_mean_4w")
+    assert "Pronóstico simple de referencia (same_hour_mean_4w)" in render_text(baseline, "es")
+    assert "Simple reference forecast (same_hour_mean_4w)" in render_text(baseline, "en")
+    assert "baseline:" not in render_html(baseline, "es", "cid:chart")
+
+
 def test_number_helpers() -> None:
     assert (signed(0.123), signed(-0.3), signed(0.001)) == ("+0.12", "−0.30", "0.00")
     assert (count(1, "review", "es"), count(2, "hour", "en")) == ("1 reseña", "2 hours")
+
+
+BUSY_WHY = {
+    "es": [
+        "viernes 18/03: +25 % vs un viernes normal — quincena y víspera de feriado",
+        "domingo 20/03: −20 % vs un domingo normal — lluvia",
+    ],
+    "en": [
+        "Friday 18/03: +25% vs a normal Friday — payday and eve of a holiday",
+        "Sunday 20/03: −20% vs a normal Sunday — rain",
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_why_this_week_lines_in_both_bodies(
+    busy: StoreReport, quiet: StoreReport, language: Language
+) -> None:
+    text_body, page = render_text(busy, language), render_html(busy, language, "cid:x")
+    for line in BUSY_WHY[language]:
+        assert f"  - {line}\n" in text_body
+        assert f'<li class="why">{line}</li>' in page
+    # A normal week says so instead of listing nothing.
+    assert TEXT[language]["why_none"] in render_text(quiet, language)
+    # A night without traffic explanations has no such section at all.
+    from dataclasses import replace
+
+    assert TEXT[language]["why_title"] not in render_html(replace(busy, why=None), language, "x")

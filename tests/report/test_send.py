@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
@@ -13,7 +12,7 @@ from pipelines.errors import MailUndeliverable
 from pipelines.report.deliver import send_reports
 from pipelines.settings import Settings
 from pipelines.window import RunWindow
-from tests.report.conftest import Collector, free_port
+from tests.mail_sink import MailSink, free_port
 from tests.report.seed import BUSINESS_DATE, STORES
 
 pytestmark = pytest.mark.usefixtures("report_rows")
@@ -23,14 +22,12 @@ def _window(settings: Settings) -> RunWindow:
     return RunWindow.for_business_date(BUSINESS_DATE, settings.tz, "test")
 
 
-def _received(collector: Collector) -> dict[str, EmailMessage]:
+def _received(sink: MailSink) -> dict[str, EmailMessage]:
     """Parsed messages keyed by their single envelope recipient."""
     messages = {}
-    for envelope in collector.envelopes:
-        assert len(envelope.rcpt_tos) == 1, envelope.rcpt_tos  # one manager per message
-        parsed = message_from_bytes(envelope.content, policy=policy.default)
-        assert isinstance(parsed, EmailMessage)
-        messages[envelope.rcpt_tos[0]] = parsed
+    for received in sink.received:
+        assert len(received.recipients) == 1, received.recipients  # one manager per message
+        messages[received.recipients[0]] = received.message
     return messages
 
 
@@ -53,15 +50,14 @@ def _check_structure(message: EmailMessage) -> str:
 
 
 def test_one_message_per_store_each_to_its_manager_only(
-    engine: Engine, settings: Settings, smtp_server: tuple[int, Collector]
+    engine: Engine, settings: Settings, smtp_server: MailSink
 ) -> None:
-    port, collector = smtp_server
-    smtp = settings.model_copy(update={"smtp_port": port, "smtp_host": "127.0.0.1"})
+    smtp = settings.model_copy(update={"smtp_port": smtp_server.port, "smtp_host": "127.0.0.1"})
 
     counts = send_reports(engine, smtp, _window(smtp))
 
     assert counts == {"reports_sent": 2, "report_language": "es"}
-    messages = _received(collector)
+    messages = _received(smtp_server)
     assert set(messages) == {store["manager_email"] for store in STORES.values()}
     for store in STORES.values():
         message = messages[store["manager_email"]]
@@ -79,17 +75,14 @@ def test_one_message_per_store_each_to_its_manager_only(
     assert "Larcomar" not in messages["luis.rpt2@example.pe"].as_string()
 
 
-def test_english_when_configured(
-    engine: Engine, settings: Settings, smtp_server: tuple[int, Collector]
-) -> None:
-    port, collector = smtp_server
+def test_english_when_configured(engine: Engine, settings: Settings, smtp_server: MailSink) -> None:
     smtp = settings.model_copy(
-        update={"smtp_port": port, "smtp_host": "127.0.0.1", "report_language": "en"}
+        update={"smtp_port": smtp_server.port, "smtp_host": "127.0.0.1", "report_language": "en"}
     )
 
     assert send_reports(engine, smtp, _window(smtp))["reports_sent"] == 2
 
-    message = _received(collector)["ana.rpt1@example.pe"]
+    message = _received(smtp_server)["ana.rpt1@example.pe"]
     assert message["Subject"] == "Staffing plan — Larcomar Test — 2033-03-15"
     assert message["Content-Language"] == "en"
     page = _check_structure(message)

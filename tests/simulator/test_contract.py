@@ -28,6 +28,7 @@ COLUMNS = {
     ],
     "pos/*/door_counts.csv": ["store_id", "ts", "count"],
     "pos/*/staffing.csv": ["store_id", "ts", "staff_on_duty"],
+    "pos/*/product_costs.csv": ["product", "category", "unit_cost"],
     "promotions/*/promotions.csv": [
         "promo_id", "store_id", "date", "category", "discount_pct", "channel",
     ],
@@ -53,7 +54,8 @@ def test_layout_has_every_file_for_every_day(clean_run: SimulationSummary) -> No
     out, config = clean_run.config.out, clean_run.config
     days = [config.start + timedelta(days=i) for i in range((config.end - config.start).days + 1)]
     for day in days:
-        for name in ("pos/{}/transactions.csv", "pos/{}/door_counts.csv", "pos/{}/staffing.csv"):
+        for name in ("pos/{}/transactions.csv", "pos/{}/door_counts.csv", "pos/{}/staffing.csv",
+                     "pos/{}/product_costs.csv"):  # fmt: skip
             assert (out / name.format(day)).is_file()
         assert (out / f"promotions/{day}/promotions.csv").is_file()
         assert (out / f"reviews/{day}/reviews.jsonl").is_file()
@@ -62,7 +64,7 @@ def test_layout_has_every_file_for_every_day(clean_run: SimulationSummary) -> No
         "seed": 11, "stores": 3, "start": "2025-07-14", "end": "2025-08-03", "defects": 0.0,
         "format": "csv",
     }  # fmt: skip
-    assert manifest["generated_files"] == 3 + 5 * len(days)
+    assert manifest["generated_files"] == 3 + 6 * len(days)
 
 
 def test_stores_master(clean_run: SimulationSummary) -> None:
@@ -104,6 +106,25 @@ def test_transactions_parse_and_add_up(clean_run: SimulationSummary) -> None:
     assert set(lines.loc[restaurant, "category"]) == {"platos", "bebidas", "postres"}
     assert set(lines.loc[~restaurant, "category"]) >= {"abarrotes", "snacks", "limpieza"}
     assert set(lines["store_id"]) == set(stores["store_id"])
+
+
+def test_product_costs_cost_every_product_sold_below_its_price(
+    clean_run: SimulationSummary,
+) -> None:
+    out = clean_run.config.out
+    costs = read_day_files(out, "pos/*/product_costs.csv")
+    lines = read_day_files(out, "pos/*/transactions.csv")
+    assert costs["unit_cost"].str.fullmatch(r"\d+\.\d{2}").all()
+    one_day = pd.read_csv(out / "pos/2025-07-20/product_costs.csv")
+    assert one_day["product"].is_unique
+    assert set(lines["product"]) <= set(one_day["product"])
+    # Cost below the list price (positive margin), and below the lowest shelf price seen.
+    cost = one_day.set_index("product")["unit_cost"]
+    cheapest = lines.assign(price=lines["unit_price"].astype(float)).groupby("product")["price"]
+    assert (cost.reindex(cheapest.min().index) < cheapest.min()).all()
+    margin = 1 - cost.reindex(cheapest.min().index) / cheapest.median()
+    by_category = margin.groupby(one_day.set_index("product")["category"]).mean()
+    assert by_category["panaderia"] > by_category["abarrotes"] + 0.2
 
 
 def test_customers_and_their_tickets(clean_run: SimulationSummary) -> None:

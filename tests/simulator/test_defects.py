@@ -21,7 +21,7 @@ def _scan(out: Path) -> dict[str, int]:
     last_year = json.loads((out / "manifest.json").read_text())["end"][:4]
     found = dict.fromkeys(
         ["duplicate_ticket", "negative_quantity", "malformed_timestamp", "unknown_store_id",
-         "null_amount", "broken_encoding", "future_date", "truncated_file"],
+         "null_amount", "broken_encoding", "future_date", "missing_cost", "truncated_file"],
         0,
     )  # fmt: skip
     files = sorted(out.glob("pos/*/*.csv")) + sorted(out.glob("reviews/*/*.jsonl"))
@@ -40,6 +40,9 @@ def _scan(out: Path) -> dict[str, int]:
             rows = [json.loads(line) for line in text.splitlines()]
         else:
             rows = list(csv.DictReader(io.StringIO(text)))
+        if path.name == "product_costs.csv":  # the catalogue's costs: no time, no store
+            found["missing_cost"] += sum(r["unit_cost"] == "" for r in rows)
+            continue
         for row in rows:
             ts = row["ts"]
             if not TS.fullmatch(ts):

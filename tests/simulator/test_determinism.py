@@ -25,7 +25,7 @@ def test_same_seed_gives_identical_files_and_another_seed_differs(tmp_path: Path
     other = _digests(simulate(tmp_path / "c", seed=4, **window).config.out)
 
     assert first == again
-    assert len(first) == 2 + 1 + 5 * 5 + 1  # masters, weather, 5 files x 5 days, manifest
+    assert len(first) == 2 + 1 + 6 * 5 + 1  # masters, weather, 6 files x 5 days, manifest
     changed = {name for name in first if first[name] != other.get(name)}
     assert "pos/2025-03-03/transactions.csv" in changed
     assert "reviews/2025-03-03/reviews.jsonl" in changed

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, text
 from models.sales.config import SalesConfig
 from models.sales.forest import SalesForecaster
 from pipelines.db import migrate
-from pipelines.planning.promotions import TOP_PER_STORE
+from pipelines.planning.promotions import TOP_PER_STORE, confidence_label
 from pipelines.settings import Settings
 from pipelines.stages.promotions import plan_promotions
 from pipelines.window import RunWindow
@@ -25,6 +25,7 @@ PANEL = synthetic_panel(stores=2, days=90, seed=1)
 BUSINESS_DATE: date = pd.Timestamp(PANEL.sales["date"].max()).date()
 SLACK_DAY = BUSINESS_DATE + timedelta(days=1)  # S01: the minimum crew all day, idle hours
 CAPPED_DAY = BUSINESS_DATE + timedelta(days=2)  # S01: every hour at the store maximum
+UNCOSTED = "limpieza"
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def champion(settings: Settings, tmp_path: Path) -> Iterator[tuple[Settings, str
     from mlflow import MlflowClient
 
     from pipelines.tracking import configure_mlflow
-    from pipelines.training.mlflow_models import log_pickled_model
+    from pipelines.training.mlflow_models import log_model
     from pipelines.training.promotion import CHAMPION
     from pipelines.training.sales import MODEL_NAME, SalesModel
 
@@ -44,7 +45,7 @@ def champion(settings: Settings, tmp_path: Path) -> Iterator[tuple[Settings, str
     model = SalesModel(SalesForecaster(TINY).fit(PANEL.sales, PANEL.promotions))
     example = PANEL.sales.tail(200)
     with mlflow.start_run():
-        uri = log_pickled_model(model, "model", example, model.predict_frame(example))
+        uri = log_model(model, "model", example, model.predict_frame(example))
     version = str(mlflow.register_model(uri, MODEL_NAME).version)
     MlflowClient().set_registered_model_alias(MODEL_NAME, CHAMPION, version)
     try:
@@ -85,7 +86,8 @@ def _seed(engine: Engine, panel: SyntheticPanel) -> None:
     _insert(engine, "core.pos_lines", [
         {"business_date": r.date.date(), "ticket_id": f"T{i}", "line_id": 1,
          "store_id": r.store_id, "ts_local": r.date + pd.Timedelta(hours=12),
-         "ts_utc": r.date + pd.Timedelta(hours=17), "category": r.category, "product": "x",
+         "ts_utc": r.date + pd.Timedelta(hours=17), "category": r.category,
+         "product": f"{r.category} item",
          "quantity": 1, "unit_price": r.sales, "discount": 0, "payment_type": "cash",
          "amount": r.sales}
         for i, r in enumerate(panel.sales.itertuples())
@@ -105,6 +107,14 @@ def _seed(engine: Engine, panel: SyntheticPanel) -> None:
          "checksum": "-", "rows_read": n, "rows_loaded": n, "rows_published": n,
          "duration_s": 0.0}
         for day, n in pd.Series([e["business_date"] for e in exports]).value_counts().items()
+    ])  # fmt: skip
+    # Unit costs: half of a typical day's price, for every category but limpieza (never costed:
+    # it gets the default margin). Each line is one unit priced at the day's sales.
+    typical = panel.sales.groupby("category")["sales"].median()
+    _insert(engine, "core.product_costs", [
+        {"business_date": BUSINESS_DATE - timedelta(days=40), "product": f"{category} item",
+         "category": category, "unit_cost": round(0.5 * price, 2)}
+        for category, price in typical.items() if category != UNCOSTED
     ])  # fmt: skip
     staffing = _staffing_rows(SLACK_DAY, {"cashier": ("minimum", 0, 1), "floor": ("minimum", 0, 1)})
     staffing += _staffing_rows(
@@ -131,6 +141,23 @@ def _plan(engine: Engine) -> pd.DataFrame:
         )
 
 
+def _drivers(engine: Engine) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.read_sql(
+            text(
+                "select * from explanations.promotion_drivers where run_date = :d"
+                " order by store_id, date, category, discount_pct, driver"
+            ),
+            conn,
+            params={"d": BUSINESS_DATE},
+        )
+
+
+def _untimed(counts: dict[str, object]) -> dict[str, object]:
+    """Counts without the seconds a step took (they differ from run to run)."""
+    return {key: value for key, value in counts.items() if not key.endswith("_s")}
+
+
 def test_the_promotion_plan_is_ranked_consistent_and_idempotent(
     fresh_engine: Engine, champion: tuple[Settings, str]
 ) -> None:
@@ -141,8 +168,11 @@ def test_the_promotion_plan_is_ranked_consistent_and_idempotent(
 
     counts = plan_promotions(fresh_engine, settings, window)
     first = _plan(fresh_engine)
-    assert plan_promotions(fresh_engine, settings, window) == counts
+    drivers = _drivers(fresh_engine)
+    again = plan_promotions(fresh_engine, settings, window)
+    assert _untimed(again) == _untimed(counts)
     pd.testing.assert_frame_equal(_plan(fresh_engine), first)
+    pd.testing.assert_frame_equal(_drivers(fresh_engine), drivers)
 
     assert counts["promotions_proposed"] == len(first) == 2 * TOP_PER_STORE
     for _store, ranks in first.groupby("store_id")["rank"]:
@@ -169,3 +199,38 @@ def test_the_promotion_plan_is_ranked_consistent_and_idempotent(
     assert not (s01["date"] == CAPPED_DAY).any()
     assert first.loc[days > 7, "staff_slack_hours"].isna().all()
     assert first["reason"].str.contains("expected sales with").all()
+
+    # Ranked by incremental margin, net of the discount (S02 has no staffing plan: no penalty).
+    pd.testing.assert_series_equal(
+        first["expected_margin"],
+        first["margin_with"] - first["margin_without"],
+        check_names=False,
+    )
+    assert (first["expected_margin"] > 0).all()
+    s02 = first[first["store_id"] == "S02"]
+    assert s02["expected_margin"].is_monotonic_decreasing
+    assert (first["margin_p10"] <= first["expected_margin"]).all()
+    assert (first["expected_margin"] <= first["margin_p90"]).all()
+    labels = [
+        confidence_label(r.expected_margin, r.margin_p10, r.margin_p90) for r in first.itertuples()
+    ]
+    assert first["confidence"].tolist() == labels
+    costed = first["category"] != UNCOSTED
+    assert (first.loc[costed, "cost_coverage"] == 1.0).all()
+    assert (first.loc[costed, "margin_rate"].between(0.2, 0.8)).all()
+    assert (first.loc[~costed, "cost_coverage"] == 0.0).all()
+    assert first.loc[~costed, "margin_rate"].tolist() == pytest.approx(
+        [settings.default_margin_rate] * int((~costed).sum())
+    )
+    assert first["reason"].str.contains("; margin +S/ ", regex=False).all()
+    assert counts["promotion_expected_margin_pen"] == pytest.approx(
+        first["expected_margin"].sum(), abs=0.01
+    )
+    # What drives each lift: the drivers add up to it, and the reason names them.
+    key = ["store_id", "date", "category", "discount_pct"]
+    summed = drivers.groupby(key)["contribution_pen"].sum().rename("explained")
+    lifts = first.set_index(key)["expected_lift"].to_frame().join(summed)
+    assert len(lifts) == len(first)
+    assert (lifts["expected_lift"] - lifts["explained"]).abs().max() < 1e-6
+    assert first["reason"].str.contains("; driven by ").all()
+    assert "explain_promotions_error" not in counts

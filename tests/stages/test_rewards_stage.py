@@ -184,3 +184,20 @@ def test_a_zero_budget_night_offers_nothing(
     counts = assign_rewards(engine, settings, RunWindow.for_business_date(DAY, settings.tz))
     assert counts["rewards_win_back"] == counts["rewards_vip"] == 0
     assert {row[2] for row in _rows(engine)} == {"none"}
+
+
+def test_a_night_without_churn_scores_offers_nothing_and_does_not_fail(
+    warehouse_with_scores: tuple[Engine, dict[str, str]], settings: Settings
+) -> None:
+    """No churn model yet (a young deployment) or none beat its baseline: no scores, no
+    rewards; the night goes on (it used to fail on the empty table)."""
+    engine, _keys = warehouse_with_scores
+    night = RunWindow.for_business_date(DAY + timedelta(days=1), settings.tz)
+    counts = assign_rewards(engine, settings, night)
+    assert counts["skipped"].startswith("no churn scores tonight")
+    with engine.connect() as conn:
+        written = conn.execute(
+            text("select count(*) from loyalty.rewards where run_date = :d"),
+            {"d": night.business_date},
+        ).scalar_one()
+    assert written == 0

@@ -9,6 +9,7 @@ from models.traffic.calibration import (
     SCALE_RANGE,
     TARGET_COVERAGE,
     apply_interval_scale,
+    open_mask,
     scale_for_coverage,
 )
 
@@ -34,6 +35,19 @@ def test_a_too_narrow_band_is_widened_and_quantiles_stay_ordered() -> None:
     assert scale > 1
     band = apply_interval_scale(np.stack([p50 - 1, p50, p50 + 2], axis=-1), scale)
     assert (band[:, 0] <= band[:, 1]).all() and (band[:, 1] <= band[:, 2]).all()
+
+
+def test_the_factor_is_applied_to_open_hours_and_closed_hours_keep_their_band() -> None:
+    # A batch's future column 0 is the seasonal anchor: zero for hours the store is closed.
+    future = np.zeros((1, 4, 3))
+    future[0, :, 0] = [0.0, 1.2, 0.8, 0.0]
+    is_open = open_mask(future)
+    assert is_open.tolist() == [[False, True, True, False]]
+    values = np.array([[[0.0, 0.1, 0.3], [8.0, 10.0, 13.0], [4.0, 5.0, 7.0], [0.0, 0.0, 0.0]]])
+    scaled = apply_interval_scale(values, 1.5, is_open)
+    assert np.array_equal(scaled[0, [0, 3]], values[0, [0, 3]])  # closed: as trained
+    assert scaled[0, 1].tolist() == [7.0, 10.0, 14.5]
+    assert np.array_equal(scaled[..., 1], values[..., 1])
 
 
 def test_a_hopeless_band_stays_within_the_allowed_range() -> None:

@@ -28,11 +28,11 @@ def _challenger(
 ) -> tuple[str, bool]:
     import mlflow
 
-    from pipelines.training.mlflow_models import log_pickled_model
+    from pipelines.training.mlflow_models import log_model
 
     example = pd.DataFrame({"x": [1.0, 2.0]})
     with mlflow.start_run() as run:
-        uri = log_pickled_model(
+        uri = log_model(
             ConstantModel(score), "model", example, example.rename(columns={"x": "prediction"})
         )
     champion = promotion.champion_version(name)

@@ -36,13 +36,16 @@ def _record_load(engine: Engine, day: date, checksum: str) -> None:
         )
 
 
-def test_the_fingerprint_follows_the_loaded_data_and_the_settings(engine: Engine) -> None:
+def test_the_fingerprint_follows_the_loaded_data_the_settings_and_the_code(
+    engine: Engine,
+) -> None:
     _record_load(engine, DAY, "a")
-    first = data_fingerprint(engine, DAY, DAY, {"epochs": 1})
-    assert data_fingerprint(engine, DAY, DAY, {"epochs": 1}) == first  # stable
-    assert data_fingerprint(engine, DAY, DAY, {"epochs": 2}) != first  # other settings
+    first = data_fingerprint(engine, DAY, DAY, {"epochs": 1}, "code-1")
+    assert data_fingerprint(engine, DAY, DAY, {"epochs": 1}, "code-1") == first  # stable
+    assert data_fingerprint(engine, DAY, DAY, {"epochs": 2}, "code-1") != first  # other settings
+    assert data_fingerprint(engine, DAY, DAY, {"epochs": 1}, "code-2") != first  # other code
     _record_load(engine, DAY, "b")  # the day was re-exported with other content
-    assert data_fingerprint(engine, DAY, DAY, {"epochs": 1}) != first
+    assert data_fingerprint(engine, DAY, DAY, {"epochs": 1}, "code-1") != first
 
 
 def _register(
@@ -57,13 +60,13 @@ def _register(
     a champion scoring ``champion``, if any)."""
     import mlflow
 
-    from pipelines.training.mlflow_models import log_pickled_model
+    from pipelines.training.mlflow_models import log_model
 
     example = pd.DataFrame({"x": [1.0]})
     with mlflow.start_run() as run:
         mlflow.set_tag(FINGERPRINT_TAG, fingerprint)
         mlflow.log_metric("mae", mae)
-        uri = log_pickled_model(Constant(), "model", example, Constant().predict_frame(example))
+        uri = log_model(Constant(), "model", example, Constant().predict_frame(example))
     decision = promotion.decide(name, "mae", mae, champion, False, 0.01)
     return promotion.record(engine, day, decision, run.info.run_id, uri)
 
@@ -89,7 +92,7 @@ def test_an_unchanged_champion_is_reused_and_a_rerun_keeps_its_decision(
     name = "reuse_test_model"
     night = _window(settings, DAY)
     _record_load(engine, DAY, "c")
-    fingerprint = data_fingerprint(engine, DAY, DAY, {})
+    fingerprint = data_fingerprint(engine, DAY, DAY, {}, "code-1")
     # No champion, no decision: train.
     assert reuse_existing(engine, settings, night, name, "mae", False, fingerprint) is None
     version = _register(engine, name, DAY - timedelta(days=1), fingerprint, 3.5)
@@ -104,8 +107,13 @@ def test_an_unchanged_champion_is_reused_and_a_rerun_keeps_its_decision(
     again = reuse_existing(engine, settings, night, name, "mae", False, fingerprint)
     assert again is not None and again["version"] == version and "re-run" in again["reason"]
 
+    # The same data after a change to the model's code: train a challenger (on a night
+    # without its own decision; a re-run of this night keeps it).
+    next_night = _window(settings, DAY + timedelta(days=1))
+    new_code = data_fingerprint(engine, DAY, DAY, {}, "code-2")
+    assert reuse_existing(engine, settings, next_night, name, "mae", False, new_code) is None
     _record_load(engine, DAY, "d")  # new data: train a challenger instead
-    changed = data_fingerprint(engine, DAY, DAY, {})
+    changed = data_fingerprint(engine, DAY, DAY, {}, "code-1")
     assert reuse_existing(engine, settings, night, name, "mae", False, changed) is None
 
 

@@ -20,7 +20,7 @@ knew it, from the exports themselves, so nights running side by side (or re-run 
 same plan whatever later nights have published since.
 
 Revision ID: 0011_monthly_partitions
-Revises: 0006_analytics
+Revises: 0010_margins
 Create Date: 2026-12-04
 """
 
@@ -33,7 +33,7 @@ from alembic import op
 from pipelines.db.frozen_sql import execute_frozen
 
 revision = "0011_monthly_partitions"
-down_revision = "0006_analytics"
+down_revision = "0010_margins"
 branch_labels = None
 depends_on = None
 

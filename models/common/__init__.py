@@ -1,0 +1,1 @@
+"""What several model families share: device choice and autocast for torch, NaN-aware means."""

@@ -1,0 +1,1 @@
+delete from monitoring.degradation_events where business_date = :business_date

@@ -1,0 +1,1 @@
+delete from monitoring.data_quality where business_date = :business_date

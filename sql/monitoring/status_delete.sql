@@ -1,0 +1,1 @@
+delete from monitoring.model_status where business_date = :business_date
