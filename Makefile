@@ -61,7 +61,7 @@ system-deps: ## Install the Debian programs the tests use (browser, Redis, Prome
 demo: setup ## Simulate a few weeks (reused), then one nightly pass through Airflow on embedded PostgreSQL
 	$(BIN)/nightshift demo --date $(DEMO_DATE)
 
-test: setup system-deps ## Run the test suite (what CI runs): all but the `faults` tier
+test: setup system-deps ## Run the test suite (what CI runs): all but the 30-night `faults` run
 	$(BIN)/pytest -m "not faults"
 
 test-fast: setup system-deps ## Tests without the slow tier

@@ -28,8 +28,11 @@ NIGHTLY_DAG_ID = "nightshift_nightly"
 
 
 def _airflow_engine(settings: Settings) -> Engine:
-    url = os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN")
-    if not url:
+    url = os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "")
+    # Airflow 3's task processes get a blocked URL ("airflow-db-not-allowed:///") so that task
+    # code cannot use its ORM; the durations are read with plain SQL from the configured
+    # metadata database instead (NIGHTSHIFT_AIRFLOW_DATABASE on the warehouse's server).
+    if not url.startswith("postgresql"):
         from pipelines.db.engine import airflow_url
 
         url = airflow_url(settings).render_as_string(hide_password=False)

@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
+from pipelines.monitoring import durations
 from pipelines.monitoring.stage import MODELS, monitor
 from pipelines.monitoring.workspace import open_workspace, snapshot_id, workspace_dir
+from pipelines.settings import Settings
 from pipelines.window import RunWindow
 from tests.monitoring.conftest import Monitored
 from tests.monitoring.seed import (
@@ -172,3 +174,15 @@ def test_rerunning_a_night_replaces_its_rows(monitored: Monitored) -> None:
 def test_task_durations_need_airflow(monitored: Monitored) -> None:
     _, _, results = monitored
     assert results[NIGHT]["tasks_recorded"] == 0  # no dag_id: not inside Airflow
+
+
+def test_task_durations_are_read_inside_airflow_task_processes(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Airflow 3 hands task processes this URL so their code cannot reach its ORM; the monitor
+    # task once failed on it under `make airflow` (it only ran in-process in other tests).
+    monkeypatch.setenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "airflow-db-not-allowed:///")
+    engine = durations._airflow_engine(settings)
+    assert engine.url.database == settings.airflow_database
+    assert engine.url.drivername.startswith("postgresql")
+    assert durations.task_instances(settings, "nightshift_nightly", "no-such-run") == []

@@ -11,7 +11,7 @@ must come out identical, or run a night of their own:
 3. PostgreSQL restarted in the middle of a night: the cut write fails, retries, the night completes;
 4. a Celery worker SIGKILLed in the middle of a train task: retried on the other train worker.
 
-2-4 (~8 more minutes) are marked ``faults``: ``make test-faults`` runs them.
+All four are part of ``make test`` (``slow``): ~15 minutes on 2 cores together.
 """
 
 from __future__ import annotations
@@ -120,7 +120,6 @@ def _running_tasks(stack: Stack, run_ids: list[str]) -> list[str]:
     return [t["task_id"] for r in run_ids for t in stack.tasks(r) if t["state"] == "running"]
 
 
-@pytest.mark.faults
 def test_scheduler_killed_mid_backfill_is_restarted_and_each_date_runs_once(
     stack: Stack, first_results: dict[tuple[str, date], str]
 ) -> None:
@@ -155,7 +154,6 @@ def _state(stack: Stack, name: str) -> services.ServiceState:
     return next(s for s in services.status(stack.settings) if s.name == name)
 
 
-@pytest.mark.faults
 def test_database_restart_mid_night_fails_tasks_that_retry_and_the_night_completes(
     stack: Stack, first_results: dict[tuple[str, date], str]
 ) -> None:
@@ -219,7 +217,6 @@ def _registered_from(stack: Stack, model: str, run_ids: set[str]) -> list[str]:
     return sorted(str(v.version) for v in versions if v.run_id in run_ids)
 
 
-@pytest.mark.faults
 def test_worker_killed_mid_training_retries_on_the_other_worker_and_publishes_once(
     stack: Stack,
 ) -> None:

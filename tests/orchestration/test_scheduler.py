@@ -134,7 +134,12 @@ def _failed_tasks(api: services.AirflowApi, run_id: str) -> str:
         return "no failed task"
     first = failed[0]
     log = api.call("GET", f"{base}/{first['task_id']}/logs/{first['try_number']}")
-    lines = [str(line.get("event", line)) for line in log.get("content", [])]
+    lines = []
+    for line in log.get("content", []):
+        lines.append(str(line.get("event", line)) if isinstance(line, dict) else str(line))
+        # Airflow 3 keeps a failure's traceback beside the message, not in it.
+        if isinstance(line, dict) and line.get("error_detail"):
+            lines.append(json.dumps(line["error_detail"], default=str)[-4000:])
     return f"failed: {[t['task_id'] for t in failed]}; {first['task_id']} log:\n" + "\n".join(
         lines[-40:]
     )
@@ -258,6 +263,13 @@ def test_services_run_a_triggered_night_and_a_backfill_exactly_once(
     assert run["state"] == "success", _failed_tasks(airflow_api, run_id)
     before = _checksums(engine)
     decided = _decisions(engine, _business(TRIGGERED))
+    # The monitor read Airflow's own task durations from inside a task process.
+    recorded = _rows(
+        engine,
+        "select task_id from monitoring.task_durations where business_date = :d",
+        d=_business(TRIGGERED),
+    )
+    assert {"train_traffic", "forecast"} <= {task for (task,) in recorded}, recorded
     assert all(not before[(t, _business(TRIGGERED))].startswith("0:") for t in RUN_TABLES)
 
     backfill = subprocess.run(
